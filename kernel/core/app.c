@@ -1,0 +1,57 @@
+/* The application in the initrd: /runtime.json names its entry script. Running it needs V8
+ * in the kernel (not linked yet): until then the kernel checks the image, names the entry and
+ * fails with EXIT_NO_JAVASCRIPT, so nothing pretends the app ran. */
+#include <stdio.h>
+#include <string.h>
+#include "app.h"
+#include "cpio.h"
+#include "log.h"
+#include "machine.h"
+
+/* The string value of a top-level "key" in a JSON object (no escapes in the value). Enough to
+ * name the entry; the runtime parses the whole config with JSON.parse once JS runs. */
+static bool json_string_field(const char *json, size_t len, const char *key, char *out, size_t size) {
+  char pattern[64];
+  size_t plen = (size_t)snprintf(pattern, sizeof pattern, "\"%s\"", key);
+  for (size_t i = 0; i + plen <= len; i++) {
+    if (memcmp(json + i, pattern, plen)) continue;
+    size_t j = i + plen;
+    while (j < len && (json[j] == ' ' || json[j] == ':' || json[j] == '\n' || json[j] == '\t')) j++;
+    if (j >= len || json[j] != '"') return false;
+    size_t k = ++j;
+    while (k < len && json[k] != '"' && json[k] != '\\') k++;
+    if (k >= len || json[k] != '"' || k - j >= size) return false;
+    memcpy(out, json + j, k - j);
+    out[k - j] = 0;
+    return true;
+  }
+  return false;
+}
+
+int app_run(const struct boot_info *bi) {
+  if (!bi->initrd_size) {
+    kprintf("app: no initrd: boot with an image built by rtctl (or -initrd)\n");
+    return EXIT_BAD_IMAGE;
+  }
+  const uint8_t *initrd = (const uint8_t *)bi->initrd_start;
+  struct cpio_entry config, entry;
+  if (!cpio_find(initrd, bi->initrd_size, "runtime.json", &config)) {
+    kprintf("app: the initrd has no /runtime.json (not an rtctl image)\n");
+    return EXIT_BAD_IMAGE;
+  }
+  char main_path[256];
+  if (!json_string_field((const char *)config.data, config.size, "main", main_path, sizeof main_path)) {
+    kprintf("app: /runtime.json has no \"main\" string\n");
+    return EXIT_BAD_IMAGE;
+  }
+  if (!cpio_find(initrd, bi->initrd_size, main_path, &entry)) {
+    kprintf("app: entry script %s is not in the initrd\n", main_path);
+    return EXIT_BAD_IMAGE;
+  }
+  size_t files = 0, off = 0;
+  struct cpio_entry e;
+  while (cpio_next(initrd, bi->initrd_size, &off, &e) == 1) files++;
+  kprintf("app: image has %zu entries; entry %s (%zu bytes)\n", files, main_path, entry.size);
+  kprintf("app: JavaScript engine not available yet (V8 is not linked into the kernel): cannot run %s\n", main_path);
+  return EXIT_NO_JAVASCRIPT;
+}

@@ -1,0 +1,16 @@
+/* In-kernel self-tests, run when the command line has "selftest" (all), "selftest=NAME" (one)
+ * or "selftest=crash" (a deliberate fatal fault, to test the fault report). Results go to the
+ * console as "selftest: NAME ok" / "selftest: NAME FAILED: why"; the status ends the VM. */
+#pragma once
+#include <stdbool.h>
+
+int selftest_run(const char *which);
+
+/* A test returns NULL when it passed, else what went wrong. */
+typedef const char *(*selftest_fn)(void);
+struct selftest { const char *name; selftest_fn fn; };
+
+/* Formats a failure message into a static buffer. */
+const char *selftest_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+extern const struct selftest selftests_memory[], selftests_threads[], selftests_time[], selftests_libc[];
