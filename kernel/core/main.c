@@ -69,7 +69,7 @@ void kmain(uint32_t magic, uint64_t info) {
 
   char arg[64];
   int status;
-  if (cmdline_get(boot_info.cmdline, "selftest", arg, sizeof arg)) status = selftest_run(arg);
+  if (cmdline_get(boot_info.cmdline, "selftest", arg, sizeof arg)) status = selftest_run(arg, boot_info.cmdline);
   else status = app_run(&boot_info);
   machine_exit(status);
 }

@@ -11,18 +11,30 @@ uint64_t memory_max_phys;
 
 static uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 
-/* The bitmap goes into the first usable RAM above everything the kernel must keep. */
+/* The bitmap goes into the first usable RAM that overlaps nothing the kernel must keep: the
+ * kernel image, the initrd (which loaders often put at the top of RAM) and the boot info. */
 static uint64_t place_bitmap(const struct boot_info *bi, size_t bytes) {
-  uint64_t keep_end = align_up((uint64_t)__kernel_end, PAGE_SIZE);
-  if (bi->initrd_size && bi->initrd_start + bi->initrd_size > keep_end)
-    keep_end = align_up(bi->initrd_start + bi->initrd_size, PAGE_SIZE);
-  if (bi->info_start + bi->info_size > keep_end) keep_end = align_up(bi->info_start + bi->info_size, PAGE_SIZE);
+  const uint64_t keep[][2] = {
+    { 0, LOW_MEMORY_END },
+    { (uint64_t)__kernel_start, (uint64_t)__kernel_end },
+    { bi->initrd_start, bi->initrd_start + bi->initrd_size },
+    { bi->info_start, bi->info_start + bi->info_size },
+  };
   for (size_t i = 0; i < bi->nregions; i++) {
     const struct mem_region *r = &bi->regions[i];
     if (r->type != MEM_USABLE) continue;
-    uint64_t start = align_up(r->start > keep_end ? r->start : keep_end, PAGE_SIZE);
+    uint64_t start = align_up(r->start, PAGE_SIZE), end = r->start + r->size;
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (size_t k = 0; k < sizeof keep / sizeof *keep; k++) {
+        if (start < keep[k][1] && start + bytes > keep[k][0]) {
+          start = align_up(keep[k][1], PAGE_SIZE);
+          moved = true;
+        }
+      }
+    }
     /* Stay inside the 4 GiB the boot page tables map. */
-    if (start + bytes <= r->start + r->size && start + bytes <= (4ull << 30)) return start;
+    if (start + bytes <= end && start + bytes <= (4ull << 30)) return start;
   }
   panic("no room for the page bitmap (%zu bytes)", bytes);
 }

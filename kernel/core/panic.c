@@ -14,6 +14,6 @@ void panic(const char *fmt, ...) {
   kvprintf(fmt, ap);
   va_end(ap);
   kprintf("\nbacktrace:\n");
-  backtrace_print((uint64_t)__builtin_return_address(0), *(uint64_t *)__builtin_frame_address(0));
+  backtrace_print((uint64_t)__builtin_return_address(0), *(uint64_t *)__builtin_frame_address(0), 0);
   machine_exit(EXIT_KERNEL_PANIC);
 }

@@ -2,7 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "selftest.h"
+#include <stdlib.h>
 #include "../core/clock.h"
+#include "../core/cmdline.h"
 #include "../core/log.h"
 #include "../core/machine.h"
 
@@ -19,7 +21,12 @@ const char *selftest_fail(const char *fmt, ...) {
 __attribute__((noinline)) static void selftest_crash_null_write(volatile int *p) { *p = 42; }
 static void (*volatile crash)(volatile int *) = selftest_crash_null_write;
 
-int selftest_run(const char *which) {
+uint64_t selftest_slack_ns = 1000000;
+
+int selftest_run(const char *which, const char *cmdline) {
+  char slack[24];
+  if (cmdline_get(cmdline, "selftest_slack_us", slack, sizeof slack)) selftest_slack_ns = strtoull(slack, 0, 10) * 1000;
+  if (selftest_slack_ns != 1000000) kprintf("selftest: timing slack %lu us\n", selftest_slack_ns / 1000);
   if (!strcmp(which, "crash")) {
     kprintf("selftest: writing to address 0 on purpose: a fault report must follow\n");
     crash(0);

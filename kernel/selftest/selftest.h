@@ -3,8 +3,12 @@
  * console as "selftest: NAME ok" / "selftest: NAME FAILED: why"; the status ends the VM. */
 #pragma once
 #include <stdbool.h>
+#include <stdint.h>
 
-int selftest_run(const char *which);
+/* `cmdline` may carry "selftest_slack_us=N": how late a timed wake-up may be (default 1000).
+ * Under emulation (QEMU TCG on a busy host) the harness widens it and says so. */
+int selftest_run(const char *which, const char *cmdline);
+extern uint64_t selftest_slack_ns;
 
 /* A test returns NULL when it passed, else what went wrong. */
 typedef const char *(*selftest_fn)(void);

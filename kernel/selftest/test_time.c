@@ -16,7 +16,7 @@ static const char *sleep_precision(void) {
     if (now - deadline > worst) worst = now - deadline;
   }
   kprintf("selftest: sleep lateness at most %lu us\n", worst / 1000);
-  if (worst >= 1000000) return selftest_fail("a sleep woke %lu us after its deadline", worst / 1000);
+  if (worst >= selftest_slack_ns) return selftest_fail("a sleep woke %lu us after its deadline", worst / 1000);
   return 0;
 }
 

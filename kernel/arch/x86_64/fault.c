@@ -35,8 +35,8 @@ static bool recover_probe(struct trap_frame *f, uint64_t addr) {
   return true;
 }
 
-void backtrace_print(uint64_t rip, uint64_t rbp) {
-  for (int depth = 0; depth < 32 && rip; depth++) {
+void backtrace_print(uint64_t rip, uint64_t rbp, int first_frame) {
+  for (int depth = first_frame; depth < first_frame + 32 && rip; depth++) {
     const char *name = "?";
     uint64_t off = 0;
     ksyms_lookup(rip, &name, &off);
@@ -64,7 +64,15 @@ static void dump_and_stop(struct trap_frame *f, const char *what) {
   kprintf("  r9  %016lx r10 %016lx r11 %016lx r12 %016lx\n", f->r9, f->r10, f->r11, f->r12);
   kprintf("  r13 %016lx r14 %016lx r15 %016lx cr3 %016lx\n", f->r13, f->r14, f->r15, read_cr3());
   kprintf("backtrace:\n");
-  backtrace_print(f->rip, f->rbp);
+  const char *name;
+  uint64_t off;
+  if (ksyms_lookup(f->rip, &name, &off) && off == 0 && paging_is_mapped(f->rsp)) {
+    /* Faulted on a function's first instruction: its caller's address is still at [rsp]. */
+    kprintf("  #0  %016lx %s+0x0\n", f->rip, name);
+    backtrace_print(*(uint64_t *)f->rsp, f->rbp, 1);
+  } else {
+    backtrace_print(f->rip, f->rbp, 0);
+  }
   machine_exit(EXIT_KERNEL_FAULT);
 }
 

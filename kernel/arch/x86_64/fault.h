@@ -5,7 +5,7 @@
 
 void fault_handle(struct trap_frame *f);
 void fault_unexpected_interrupt(struct trap_frame *f);
-void backtrace_print(uint64_t rip, uint64_t rbp);
+void backtrace_print(uint64_t rip, uint64_t rbp, int first_frame);
 
 /* Probes for tests (probe.S): return 1 when the access faulted, 0 when it did not. */
 int probe_read(const volatile void *addr);

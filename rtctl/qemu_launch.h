@@ -1,0 +1,27 @@
+/* Boots a kernel + initrd in QEMU, attached: the guest's serial console is this process's
+ * stdout, and the guest's exit status (isa-debug-exit) becomes ours. */
+#ifndef RTCTL_QEMU_LAUNCH_H
+#define RTCTL_QEMU_LAUNCH_H
+
+#include <stdbool.h>
+
+#define QEMU_DEFAULT_BINARY "qemu-system-x86_64" /* $RUNTIMEJS_QEMU overrides it */
+#define QEMU_DEBUG_EXIT_PORT "0xf4"
+
+struct qemu_run {
+  const char *kernel;
+  const char *initrd;
+  unsigned memory_mib;
+  unsigned cpus;
+};
+
+/* QEMU exits with (N << 1) | 1 when the guest writes N to isa-debug-exit: returns N.
+ * Returns -1 for any other ending (even status, signal) after printing why. qemu_error
+ * says QEMU itself printed an error (then its exit status 1 is not the guest's 0). */
+int qemu_exit_to_app_status(int wait_status, bool qemu_error, const char *cmd);
+
+/* Runs QEMU to the end. Returns the app's exit status, RTCTL_EXIT_VM_FAILED, or 128+signal
+ * when rtctl was interrupted (QEMU is then stopped and waited for). */
+int qemu_launch(const struct qemu_run *run, const char *cmd);
+
+#endif

@@ -1,0 +1,36 @@
+/* rtctl's entry point: global options and the command table. */
+#include "rtctl.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+const struct rtctl_command rtctl_commands[] = {
+    {"new", cmd_new, "create an app folder"},
+    {"build", cmd_build, "package an app into an image in the local store"},
+    {"image", cmd_image, "make a bootable disk image (raw or iso) of an image"},
+    {"run", cmd_run, "boot an image in QEMU and show its output"},
+    {"doctor", cmd_doctor, "check the host: tools, kernel, KVM or TCG"},
+    {"help", cmd_help, "show the help of a command"},
+    {NULL, NULL, NULL},
+};
+
+const struct rtctl_command *rtctl_find_command(const char *name) {
+  for (const struct rtctl_command *c = rtctl_commands; c->name; c++)
+    if (strcmp(c->name, name) == 0) return c;
+  return NULL;
+}
+
+void rtctl_error(const char *cmd, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "rtctl: %s%s", cmd ? cmd : "", cmd ? ": " : "");
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+void rtctl_format_size(unsigned long long bytes, char *buf, size_t len) {
+  if (bytes < 1024) snprintf(buf, len, "%llu B", bytes);
+  else if (bytes < 1024ull * 1024) snprintf(buf, len, "%.1f KiB", (double)bytes / 1024);
+  else snprintf(buf, len, "%.1f MiB", (double)bytes / (1024.0 * 1024));
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# rtctl run's exit status mapping and QEMU failures, with stand-in QEMUs ($RUNTIMEJS_QEMU):
+# QEMU's (N << 1) | 1 becomes N; even statuses, QEMU errors and a missing QEMU give 125.
+source "$(dirname "$0")/lib.sh"
+export RUNTIMEJS_KERNEL=$WORK/kernel.elf
+printf 'stand-in kernel' > "$RUNTIMEJS_KERNEL"
+cd "$WORK" && "$RTCTL" new app >/dev/null && cd app
+
+fake() { # fake NAME BODY: a stand-in qemu that records its arguments
+  printf '#!/bin/sh\necho "$@" > %s/args\n%s\n' "$WORK" "$2" > "$WORK/$1"; chmod +x "$WORK/$1"; echo "$WORK/$1"
+}
+status() { set +e; "$@" >"$WORK/out" 2>"$WORK/err"; echo $?; set -e; }
+
+[ "$(RUNTIMEJS_QEMU=$(fake q7 'echo guest-line; exit 7') status "$RTCTL" run)" = 3 ] || fail "7 -> 3"
+contains "$(cat "$WORK/out")" "guest-line"
+args=$(cat "$WORK/args")
+contains "$args" "-M q35 -m 256 -smp 1"
+contains "$args" "-device isa-debug-exit,iobase=0xf4,iosize=0x04"
+contains "$args" "-kernel $RUNTIMEJS_KERNEL"
+if grep -qE -- '-cpu (host|max)' <<<"$args"; then fail "uses -cpu host/max"; fi
+[ "$(RUNTIMEJS_QEMU=$(fake q1 'exit 1') status "$RTCTL" run -m 64 --cpus 2)" = 0 ] || fail "1 -> 0"
+contains "$(cat "$WORK/args")" "-m 64 -smp 2"
+[ "$(RUNTIMEJS_QEMU=$(fake q0 'exit 0') status "$RTCTL" run)" = 125 ] || fail "0 -> 125"
+contains "$(cat "$WORK/err")" "rtctl: run: the VM stopped without an exit status"
+[ "$(RUNTIMEJS_QEMU=$(fake qerr 'echo "qemu-system-x86_64: -kernel: bad" >&2; exit 1') status "$RTCTL" run)" = 125 ] ||
+  fail "qemu error -> 125"
+contains "$(cat "$WORK/err")" "QEMU failed"
+[ "$(RUNTIMEJS_QEMU=$(fake qsig 'kill -9 $$') status "$RTCTL" run)" = 125 ] || fail "signal -> 125"
+contains "$(cat "$WORK/err")" "killed by signal 9"
+[ "$(RUNTIMEJS_QEMU=$WORK/none status "$RTCTL" run)" = 125 ] || fail "missing qemu -> 125"
+contains "$(cat "$WORK/err")" "not found"
+
+# -e rewrites the config of this run only: the stand-in QEMU sees it in the initrd it gets.
+fake qenv 'for a in "$@"; do case "$prev" in -initrd) grep -c "\"K\":\"v 1\"" "$a" > '"$WORK"'/seen;; esac; prev=$a; done; exit 1' >/dev/null
+[ "$(RUNTIMEJS_QEMU=$WORK/qenv status "$RTCTL" run -e 'K=v 1')" = 0 ] || fail "-e run"
+[ "$(cat "$WORK/seen")" = 1 ] || fail "-e did not reach the config"
+
+# Ctrl-C stops QEMU and exits 130.
+fake qslow 'exec sleep 30' >/dev/null
+set +e
+RUNTIMEJS_QEMU=$WORK/qslow "$RTCTL" run >/dev/null 2>"$WORK/err" & pid=$!
+sleep 1; kill -INT $pid; wait $pid; rc=$?
+set -e
+[ $rc = 130 ] || fail "SIGINT -> $rc, want 130"
+pgrep -f "$WORK/qslow" >/dev/null && fail "QEMU left running"
+
+# Options that cannot work yet fail loudly.
+[ "$(status "$RTCTL" run -p 8080:80)" = 1 ] || fail "-p"
+contains "$(cat "$WORK/err")" "rtctl: run: -p: networking is not implemented yet (issue 5/network)"
+[ "$(status "$RTCTL" run -p 8080)" = 2 ] || fail "-p bad spec"
+[ "$(status "$RTCTL" run -d)" = 1 ] || fail "-d"
+contains "$(cat "$WORK/err")" "-d: detached runs are not implemented yet"
+echo "PASS"
