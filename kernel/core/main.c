@@ -21,6 +21,8 @@
 #include "../drivers/serial.h"
 #include "../selftest/selftest.h"
 
+void glibc_init(void);   /* libc/glibc: the C library ABI of the V8 objects */
+
 #ifndef RUNTIMEJS_VERSION
 #define RUNTIMEJS_VERSION "dev"
 #endif
@@ -54,6 +56,7 @@ void kmain(uint32_t magic, uint64_t info) {
   clock_init();
   random_init();
   sched_init();
+  glibc_init();
   timer_init();
   apic_init();
   timer_reprogram();

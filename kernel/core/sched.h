@@ -33,6 +33,8 @@ struct thread {
   void *arg, *result;
   struct wait_queue joiners;
   bool detached;
+  uint64_t cpu_ns;                   /* time spent running, for CLOCK_THREAD_CPUTIME_ID */
+  uint64_t run_start_ns;
 };
 
 #define THREAD_STACK_DEFAULT (256 * 1024)
@@ -41,11 +43,19 @@ void sched_init(void);
 /* A new runnable thread; NULL when memory is short. stack_size 0: the default. */
 struct thread *thread_create(const char *name, void *(*fn)(void *), void *arg, size_t stack_size);
 struct thread *thread_current(void);
+/* The thread that runs when nothing else can (its CPU time is the machine's idle time). */
+struct thread *sched_idle_thread(void);
 void thread_yield(void);
 void thread_exit(void *result) __attribute__((noreturn));
 /* Waits for `t` to end, then frees it; returns its result. */
 void *thread_join(struct thread *t);
 void thread_detach(struct thread *t);
+/* The lowest address and size of a thread's stack. */
+void thread_stack_bounds(struct thread *t, void **low, size_t *size);
+/* CPU time the thread has used, in nanoseconds (the running thread's included). */
+uint64_t thread_cpu_ns(struct thread *t);
+/* Called in every exiting thread before it ends (the C library's thread-specific data). */
+void thread_set_exit_hook(void (*hook)(void));
 void thread_sleep_ns(uint64_t ns);
 void thread_sleep_until(uint64_t deadline_ns);
 

@@ -2,7 +2,7 @@
 #include "clock.h"
 #include "../arch/x86_64/cpu.h"
 
-void mutex_init(struct mutex *m, bool recursive) { *m = (struct mutex){ .recursive = recursive }; }
+void mutex_init(struct mutex *m, bool recursive) { *m = (struct mutex){ .kind = recursive ? MUTEX_RECURSIVE : MUTEX_PLAIN }; }
 
 static bool deadline_passed(uint64_t d) { return d && clock_monotonic_ns() >= d; }
 
@@ -10,7 +10,7 @@ bool mutex_lock_until(struct mutex *m, uint64_t deadline_ns) {
   struct thread *self = thread_current();
   uint64_t flags = irq_save();
   bool ok = true;
-  if (m->owner == self && m->recursive) {
+  if (m->owner == self && m->kind == MUTEX_RECURSIVE) {
     m->depth++;
   } else {
     while (m->owner && ok) ok = thread_block(&m->waiters, deadline_ns) || !deadline_passed(deadline_ns);
@@ -33,7 +33,7 @@ bool mutex_trylock(struct mutex *m) {
     m->owner = thread_current();
     m->depth = 1;
     ok = true;
-  } else if (m->owner == thread_current() && m->recursive) {
+  } else if (m->owner == thread_current() && m->kind == MUTEX_RECURSIVE) {
     m->depth++;
     ok = true;
   }

@@ -6,13 +6,16 @@
 #include <stdint.h>
 #include "sched.h"
 
-struct mutex { struct thread *owner; unsigned depth; bool recursive; struct wait_queue waiters; };
+/* The layouts fit glibc's pthread types (kernel/libc/glibc), which wrap them: an all-zero
+ * object is a valid unlocked one, and a mutex's kind sits where glibc keeps it (offset 16). */
+enum mutex_kind { MUTEX_PLAIN = 0, MUTEX_RECURSIVE = 1, MUTEX_ERRORCHECK = 2 };
+struct mutex { struct thread *owner; unsigned depth, reserved; int kind, reserved2; struct wait_queue waiters; };
 struct rwlock { int readers; struct thread *writer; struct wait_queue waiters; };
-struct condvar { struct wait_queue waiters; };
+struct condvar { struct wait_queue waiters; int clock; };
 struct semaphore { unsigned count; struct wait_queue waiters; };
 
-#define MUTEX_INIT { 0, 0, false, { 0, 0 } }
-#define RECURSIVE_MUTEX_INIT { 0, 0, true, { 0, 0 } }
+#define MUTEX_INIT { 0, 0, 0, MUTEX_PLAIN, 0, { 0, 0 } }
+#define RECURSIVE_MUTEX_INIT { 0, 0, 0, MUTEX_RECURSIVE, 0, { 0, 0 } }
 
 void mutex_init(struct mutex *m, bool recursive);
 bool mutex_lock_until(struct mutex *m, uint64_t deadline_ns);

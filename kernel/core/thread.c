@@ -53,6 +53,7 @@ static void queue_remove(struct wait_queue *q, struct thread *t) {
 }
 
 struct thread *thread_current(void) { return current; }
+struct thread *sched_idle_thread(void) { return idle; }
 int sched_runnable_count(void) { return runnable; }
 uint64_t sched_switch_count(void) { return switches; }
 void sched_request_switch(void) { need_switch = true; }
@@ -83,6 +84,9 @@ void sched_on_trap_exit(struct trap_frame *f) {
       runnable++;
     }
   }
+  uint64_t now = clock_monotonic_ns();
+  current->cpu_ns += now - current->run_start_ns;
+  next->run_start_ns = now;
   memcpy(&current->frame, f, sizeof *f);
   current->fs_base = rdmsr(MSR_FS_BASE);
   memcpy(f, &next->frame, sizeof *f);
@@ -220,7 +224,11 @@ static void thread_free(struct thread *t) {
   free(t);
 }
 
+static void (*exit_hook)(void);
+void thread_set_exit_hook(void (*hook)(void)) { exit_hook = hook; }
+
 void thread_exit(void *result) {
+  if (exit_hook) exit_hook();
   irq_disable();
   struct thread *self = current;
   self->result = result;
@@ -243,6 +251,24 @@ void *thread_join(struct thread *t) {
   void *r = t->result;
   thread_free(t);
   return r;
+}
+
+void thread_stack_bounds(struct thread *t, void **low, size_t *size) {
+  extern char boot_stack[], boot_stack_top[];
+  if (t == &boot_thread) {
+    *low = boot_stack;
+    *size = (size_t)(boot_stack_top - boot_stack);
+  } else {
+    *low = (char *)t->stack + PAGE_SIZE;
+    *size = t->stack_size;
+  }
+}
+
+uint64_t thread_cpu_ns(struct thread *t) {
+  uint64_t flags = irq_save();
+  uint64_t ns = t->cpu_ns + (t == current ? clock_monotonic_ns() - t->run_start_ns : 0);
+  irq_restore(flags);
+  return ns;
 }
 
 void thread_detach(struct thread *t) {

@@ -20,7 +20,7 @@ printf '{"main":"/app/missing.js"}\n' >"$work/noentry/runtime.json"
 rc=$?
 [ "$rc" = 70 ] || fail "status $rc with a valid image, expected 70 (no JavaScript yet)"
 grep -q "entry /app/lib/start.js (18 bytes)" "$work/out" || fail "the entry script was not found in the initrd"
-grep -q "JavaScript engine not available yet.*/app/lib/start.js" "$work/out" || fail "no clear message about the missing engine"
+grep -q "JavaScript engine not available.*/app/lib/start.js" "$work/out" || fail "no clear message about the missing engine"
 
 "$here/boot-kernel.sh" --machine microvm --initrd "$work/noentry.cpio" "$kernel" >"$work/out" 2>&1
 rc=$?

@@ -149,7 +149,7 @@ boot_pml4:	.skip 4096
 boot_pdpt:	.skip 4096
 boot_pd:	.skip 4 * 4096
 	.balign 16
-	.globl boot_stack_top
+	.globl boot_stack, boot_stack_top
 boot_stack:	.skip 65536
 boot_stack_top:
 

@@ -1,0 +1,24 @@
+/* The JavaScript runtime's C interface to the rest of the kernel (kernel/js is the only C++). */
+#pragma once
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Initialises V8 once (platform, entropy, flags). Returns 0, or a negative value after
+ * printing why. */
+int js_init(void);
+
+/* Runs an app: `config_json` is /runtime.json, `source` the entry script named by its "main".
+ * Runs the script, then the event loop until no work is left. Returns the app's exit status:
+ * isolate.exit(code), 1 for an uncaught exception or unhandled rejection, else 0. */
+int js_run_app(const char *main_path, const char *source, size_t source_len, const char *config_json,
+               size_t config_len);
+
+/* The V8 version string. */
+const char *js_engine_version(void);
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,58 @@
+// The JavaScript side of the runtime, run before the app: `console` and `isolate`.
+'use strict';
+(function (native, configText) {
+  const config = JSON.parse(configText);
+
+  function format(value, depth, seen) {
+    if (typeof value === 'string') return depth === 0 ? value : JSON.stringify(value);
+    if (typeof value === 'function') return `[Function: ${value.name || '(anonymous)'}]`;
+    if (typeof value === 'bigint') return `${value}n`;
+    if (typeof value === 'symbol') return value.toString();
+    if (value === null || typeof value !== 'object') return String(value);
+    if (value instanceof Error) return value.stack || String(value);
+    if (seen.has(value)) return '[Circular]';
+    if (depth > 2) return Array.isArray(value) ? '[Array]' : '[Object]';
+    seen.add(value);
+    let text;
+    if (Array.isArray(value)) {
+      text = `[ ${value.map((v) => format(v, depth + 1, seen)).join(', ')} ]`;
+      if (value.length === 0) text = '[]';
+    } else if (value instanceof Map) {
+      text = `Map(${value.size}) { ${[...value].map(([k, v]) => `${format(k, depth + 1, seen)} => ${format(v, depth + 1, seen)}`).join(', ')} }`;
+    } else if (value instanceof Set) {
+      text = `Set(${value.size}) { ${[...value].map((v) => format(v, depth + 1, seen)).join(', ')} }`;
+    } else {
+      const keys = Object.keys(value);
+      const name = value.constructor && value.constructor !== Object && value.constructor.name ? `${value.constructor.name} ` : '';
+      text = keys.length === 0 ? `${name}{}` : `${name}{ ${keys.map((k) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${format(value[k], depth + 1, seen)}`).join(', ')} }`;
+    }
+    seen.delete(value);
+    return text;
+  }
+
+  function line(args) {
+    return args.map((a) => format(a, 0, new Set())).join(' ');
+  }
+
+  const console = {
+    log: (...args) => native.write(line(args)),
+    info: (...args) => native.write(line(args)),
+    warn: (...args) => native.write(line(args)),
+    error: (...args) => native.write(line(args)),
+    debug: (...args) => native.write(line(args)),
+  };
+
+  const isolate = {
+    data: undefined,
+    env: Object.freeze({ ...config.env }),
+    args: Object.freeze([...(config.args || [])]),
+    system: undefined,
+    log: (...args) => native.write(line(args)),
+    exit: (code = 0) => native.exit(code | 0),
+  };
+
+  Object.defineProperty(globalThis, 'console', { value: console, writable: true, configurable: true });
+  Object.defineProperty(globalThis, 'isolate', { value: isolate, writable: false, configurable: false });
+  delete globalThis.__native;
+  delete globalThis.__config;
+})(globalThis.__native, globalThis.__config);
