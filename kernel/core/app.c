@@ -8,6 +8,7 @@
 #include "log.h"
 #include "machine.h"
 #include "clock.h"
+#include "sched.h"
 #ifdef RUNTIMEJS_WITH_JS
 #include "../js/js.h"
 #endif
@@ -31,6 +32,25 @@ static bool json_string_field(const char *json, size_t len, const char *key, cha
   }
   return false;
 }
+
+#ifdef RUNTIMEJS_WITH_JS
+#define APP_STACK_SIZE (4u << 20)
+
+struct app_run { const char *main_path; const struct cpio_entry *entry, *config; int status; };
+
+static void *run_app_thread(void *arg) {
+  struct app_run *run = arg;
+  if (js_init()) {
+    run->status = EXIT_KERNEL_PANIC;
+    return 0;
+  }
+  uint64_t t = clock_monotonic_ns();
+  kprintf("js: V8 %s ready %lu.%03lu ms after the first instruction\n", js_engine_version(), t / 1000000, t / 1000 % 1000);
+  run->status = js_run_app(run->main_path, (const char *)run->entry->data, run->entry->size,
+                           (const char *)run->config->data, run->config->size);
+  return 0;
+}
+#endif
 
 int app_run(const struct boot_info *bi) {
   if (!bi->initrd_size) {
@@ -57,10 +77,16 @@ int app_run(const struct boot_info *bi) {
   while (cpio_next(initrd, bi->initrd_size, &off, &e) == 1) files++;
   kprintf("app: image has %zu entries; entry %s (%zu bytes)\n", files, main_path, entry.size);
 #ifdef RUNTIMEJS_WITH_JS
-  if (js_init()) return EXIT_KERNEL_PANIC;
-  uint64_t t = clock_monotonic_ns();
-  kprintf("js: V8 %s ready %lu.%03lu ms after the first instruction\n", js_engine_version(), t / 1000000, t / 1000 % 1000);
-  return js_run_app(main_path, (const char *)entry.data, entry.size, (const char *)config.data, config.size);
+  /* V8 sizes its stack limit from the thread's stack (984 KiB by default): the app gets a
+   * thread with a 4 MiB guarded stack rather than the small boot stack. */
+  struct app_run run = { main_path, &entry, &config, 0 };
+  struct thread *t = thread_create("app", run_app_thread, &run, APP_STACK_SIZE);
+  if (!t) {
+    kprintf("app: no memory for the app's thread\n");
+    return EXIT_KERNEL_PANIC;
+  }
+  thread_join(t);
+  return run.status;
 #else
   kprintf("app: JavaScript engine not available (this kernel was built without V8): cannot run %s\n", main_path);
   return EXIT_NO_JAVASCRIPT;
