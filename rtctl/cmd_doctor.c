@@ -51,8 +51,7 @@ int cmd_doctor(int argc, char **argv) {
     rtctl_error("doctor", "takes no arguments (usage: %s)", usage);
     return RTCTL_EXIT_USAGE;
   }
-  const char *qemu = getenv("RUNTIMEJS_QEMU");
-  if (!qemu || !*qemu) qemu = QEMU_DEFAULT_BINARY;
+  const char *qemu = qemu_binary();
   char *kernel = NULL;
   struct ib_error err;
   bool have_kernel = kernel_locate(&kernel, &err) == 0;

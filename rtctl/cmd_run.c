@@ -1,4 +1,4 @@
-/* rtctl run [NAME|DIR]: boot an image in QEMU, attached.
+/* rtctl run [NAME|DIR]: boot an image in QEMU as an instance, attached or (-d) detached.
  *
  * -e KEY=VAL changes the image config of this run only: the initrd is copied to a temporary
  * file with /runtime.json rewritten (the stored image is untouched); -m does the same for
@@ -13,10 +13,11 @@
 #include "image_config.h"
 #include "initrd.h"
 #include "parse_options.h"
-#include "qemu_launch.h"
+#include "instance.h"
+#include "instance_run.h"
 #include "rtctl.h"
 
-static const char usage[] = "rtctl run [-m MiB] [--cpus N] [-e KEY=VAL]... [-p HOST:GUEST[/udp|/tcp]]... [NAME[:TAG]|DIR]";
+static const char usage[] = "rtctl run [-d] [--name NAME] [-m MiB] [--cpus N] [-e KEY=VAL]... [-p HOST:GUEST[/udp|/tcp]]... [NAME[:TAG]|DIR]";
 
 /* HOST:GUEST[/udp|/tcp], both ports 1-65535. */
 int run_port_spec_valid(const char *spec) {
@@ -77,13 +78,15 @@ static int prepare_initrd(const struct store_image *img, const struct rt_string_
 int cmd_run(int argc, char **argv) {
   unsigned memory = 0, cpus = 1;
   bool detach = false;
+  const char *name = NULL;
   struct rt_string_list env = {0}, ports = {0};
   const struct rt_option opts[] = {
       {RT_OPT_UINT, 'm', "memory", &memory, "MiB", "the VM's memory (default: the image's, 256)"},
       {RT_OPT_UINT, 0, "cpus", &cpus, "N", "virtual CPUs (default 1)"},
       {RT_OPT_STRING_LIST, 'e', "env", &env, "KEY=VAL", "set an environment variable for this run"},
       {RT_OPT_STRING_LIST, 'p', "publish", &ports, "HOST:GUEST[/udp|/tcp]", "forward a host port to the VM"},
-      {RT_OPT_BOOL, 'd', "detach", &detach, NULL, "run in the background"},
+      {RT_OPT_BOOL, 'd', "detach", &detach, NULL, "run in the background: print the instance's name and return"},
+      {RT_OPT_STRING, 0, "name", &name, "NAME", "the instance's name (default: the image's, then NAME-2 ...)"},
       RT_OPTION_END,
   };
   int n = rt_parse_options("run", argc, argv, opts, usage);
@@ -92,6 +95,10 @@ int cmd_run(int argc, char **argv) {
   if (n < 0) goto out;
   if (n > 1) {
     rtctl_error("run", "expects at most one image name or app folder (usage: %s)", usage);
+    goto out;
+  }
+  if (name && !instance_name_valid(name)) {
+    rtctl_error("run", "--name: \"%s\" is not an instance name ([A-Za-z0-9_.-], at most %d)", name, INSTANCE_NAME_MAX);
     goto out;
   }
   for (size_t i = 0; i < ports.count; i++) {
@@ -105,10 +112,6 @@ int cmd_run(int argc, char **argv) {
     rtctl_error("run", "-p: networking is not implemented yet (issue 5/network)");
     goto out;
   }
-  if (detach) {
-    rtctl_error("run", "-d: detached runs are not implemented yet (issue 5: logs, ps, stop)");
-    goto out;
-  }
   struct store_image img;
   struct ib_error err;
   if (image_resolve(n == 1 ? argv[0] : NULL, NULL, &img, &err) < 0) {
@@ -120,14 +123,14 @@ int cmd_run(int argc, char **argv) {
   if (prepare_initrd(&img, &env, &memory, &initrd, &temporary, &err) < 0) {
     rtctl_error("run", "%s", err.msg);
   } else {
-    struct qemu_run run = {img.kernel_path, initrd, memory, cpus};
-    rc = qemu_launch(&run, "run");
+    char *dir = NULL;
     if (temporary) {
-      char *dir = ib_xstrdup(initrd);
+      dir = ib_xstrdup(initrd);
       *strrchr(dir, '/') = '\0';
-      ib_remove_tree(dir);
-      free(dir);
     }
+    struct instance_launch launch = {&img, initrd, dir, memory, cpus, name};
+    rc = detach ? instance_run_detached(&launch) : instance_run_attached(&launch);
+    free(dir);
     free(initrd);
   }
   store_image_free(&img);

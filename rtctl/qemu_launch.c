@@ -23,6 +23,13 @@ static void on_stop_signal(int sig) {
   stop_signal = sig;
 }
 
+static volatile sig_atomic_t child_exited;
+
+static void on_child_exit(int sig) {
+  (void)sig;
+  child_exited = 1;
+}
+
 int qemu_exit_to_app_status(int st, bool qemu_error, const char *cmd) {
   if (WIFSIGNALED(st)) {
     rtctl_error(cmd, "QEMU was killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
@@ -50,13 +57,29 @@ static void forward_stderr(char *buf, size_t len, bool *qemu_error) {
   }
 }
 
-int qemu_launch(const struct qemu_run *run, const char *cmd) {
+const char *qemu_binary(void) {
   const char *qemu = getenv("RUNTIMEJS_QEMU");
-  if (!qemu || !*qemu) qemu = QEMU_DEFAULT_BINARY;
+  return qemu && *qemu ? qemu : QEMU_DEFAULT_BINARY;
+}
+
+const char *qemu_choose_accel(const char *kernel, const char *cmd) {
   struct accel_choice choice;
-  accel_choose(qemu, run->kernel, false, &choice);
-  const char *accel = choice.accel;
-  if (strcmp(accel, "kvm")) rtctl_error(cmd, "%s: falling back to TCG (slow)", choice.reason);
+  accel_choose(qemu_binary(), kernel, false, &choice);
+  if (strcmp(choice.accel, "kvm")) rtctl_error(cmd, "%s: falling back to TCG (slow)", choice.reason);
+  return choice.accel;
+}
+
+static void write_all(int fd, const char *p, size_t n, bool *ok) {
+  while (*ok && n > 0) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) *ok = false; /* e.g. `rtctl run | head`: stop copying, keep the VM and the log going */
+    else p += w, n -= (size_t)w;
+  }
+}
+
+int qemu_launch(const struct qemu_run *run, const char *cmd) {
+  const char *qemu = qemu_binary();
   char mem[16], cpus[16];
   snprintf(mem, sizeof mem, "%u", run->memory_mib);
   snprintf(cpus, sizeof cpus, "%u", run->cpus);
@@ -64,22 +87,36 @@ int qemu_launch(const struct qemu_run *run, const char *cmd) {
    * stdio by multiple character devices"); -display none and -monitor none do its job. */
   char *argv[] = {(char *)qemu, "-M", "q35", "-m", mem, "-smp", cpus, "-display", "none", "-monitor", "none",
                   "-no-reboot", "-serial", "stdio", "-kernel", (char *)run->kernel, "-initrd", (char *)run->initrd,
-                  "-device", "isa-debug-exit,iobase=" QEMU_DEBUG_EXIT_PORT ",iosize=0x04", "-accel", (char *)accel,
+                  "-device", "isa-debug-exit,iobase=" QEMU_DEBUG_EXIT_PORT ",iosize=0x04", "-accel", (char *)run->accel,
                   NULL};
-  int errpipe[2];
+  int errpipe[2], outpipe[2];
   if (pipe2(errpipe, O_CLOEXEC) != 0) {
     rtctl_error(cmd, "pipe: %s", strerror(errno));
     return RTCTL_EXIT_VM_FAILED;
   }
-  struct sigaction sa = {0}, old_int, old_term;
-  sa.sa_handler = on_stop_signal; /* no SA_RESTART: poll() must wake up */
+  if (pipe2(outpipe, O_CLOEXEC) != 0) {
+    rtctl_error(cmd, "pipe: %s", strerror(errno));
+    close(errpipe[0]);
+    close(errpipe[1]);
+    return RTCTL_EXIT_VM_FAILED;
+  }
+  struct sigaction sa = {0}, ign = {0}, chld = {0}, old_int, old_term, old_pipe, old_chld;
+  sa.sa_handler = on_stop_signal; /* no SA_RESTART: ppoll() must wake up */
   sigemptyset(&sa.sa_mask);
+  ign.sa_handler = SIG_IGN;
+  sigemptyset(&ign.sa_mask);
+  chld.sa_handler = on_child_exit;
+  sigemptyset(&chld.sa_mask);
   stop_signal = 0;
+  child_exited = 0;
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
+  sigaction(SIGPIPE, &ign, &old_pipe);
+  sigaction(SIGCHLD, &chld, &old_chld);
 
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, outpipe[1], 1);
   posix_spawn_file_actions_adddup2(&fa, errpipe[1], 2);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
@@ -87,6 +124,7 @@ int qemu_launch(const struct qemu_run *run, const char *cmd) {
   sigemptyset(&def);
   sigaddset(&def, SIGINT);
   sigaddset(&def, SIGTERM);
+  sigaddset(&def, SIGPIPE);
   posix_spawnattr_setsigdefault(&attr, &def);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
   pid_t pid;
@@ -94,38 +132,62 @@ int qemu_launch(const struct qemu_run *run, const char *cmd) {
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
   close(errpipe[1]);
+  close(outpipe[1]);
   if (rc != 0) {
     close(errpipe[0]);
+    close(outpipe[0]);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGPIPE, &old_pipe, NULL);
+    sigaction(SIGCHLD, &old_chld, NULL);
     if (rc == ENOENT)
       rtctl_error(cmd, "%s: not found (install the Debian package qemu-system-x86, or set RUNTIMEJS_QEMU)", qemu);
     else
       rtctl_error(cmd, "%s: %s", qemu, strerror(rc));
     return RTCTL_EXIT_VM_FAILED;
   }
+  if (run->started) run->started(pid, run->ctx);
 
-  bool qemu_error = false, stopping = false;
+  /* The signals are blocked but while ppoll() waits, so none slips in between the checks
+   * and the wait. QEMU's exit ends the loop even when something it started holds the pipes. */
+  sigset_t block, unblocked;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGTERM);
+  sigaddset(&block, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &block, &unblocked);
+  bool qemu_error = false, stopping = false, echo = run->echo_console, reaped = false;
+  int st = 0;
+  struct pollfd pfd[2] = {{outpipe[0], POLLIN, 0}, {errpipe[0], POLLIN, 0}};
   char buf[4097];
-  for (;;) {
+  while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
     if (stop_signal && !stopping) {
       stopping = true;
       kill(pid, SIGTERM);
     }
-    struct pollfd pfd = {errpipe[0], POLLIN, 0};
-    int pr = poll(&pfd, 1, -1);
-    if (pr < 0) {
-      if (errno == EINTR) continue;
-      break;
+    if (child_exited && !reaped) reaped = waitpid(pid, &st, WNOHANG) == pid;
+    int pr = ppoll(pfd, 2, reaped ? &(struct timespec){0, 0} : NULL, &unblocked);
+    if (pr < 0 && errno == EINTR) continue;
+    if (pr <= 0) break; /* QEMU has ended and its output is drained */
+    for (int i = 0; i < 2; i++) {
+      if (pfd[i].fd < 0 || !pfd[i].revents) continue;
+      ssize_t n = read(pfd[i].fd, buf, sizeof buf - 1);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        close(pfd[i].fd);
+        pfd[i].fd = -1;
+      } else if (i == 1) {
+        forward_stderr(buf, (size_t)n, &qemu_error);
+      } else {
+        write_all(1, buf, (size_t)n, &echo);
+        if (run->log) console_log_feed(run->log, buf, (size_t)n);
+      }
     }
-    ssize_t n = read(errpipe[0], buf, sizeof buf - 1);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    forward_stderr(buf, (size_t)n, &qemu_error);
   }
-  close(errpipe[0]);
-  int st;
-  while (waitpid(pid, &st, 0) < 0) {
+  sigprocmask(SIG_SETMASK, &unblocked, NULL);
+  for (int i = 0; i < 2; i++)
+    if (pfd[i].fd >= 0) close(pfd[i].fd);
+  while (!reaped && waitpid(pid, &st, 0) < 0) {
     if (errno != EINTR) {
       st = 0;
       break;
@@ -137,6 +199,8 @@ int qemu_launch(const struct qemu_run *run, const char *cmd) {
   }
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
+  sigaction(SIGPIPE, &old_pipe, NULL);
+  sigaction(SIGCHLD, &old_chld, NULL);
   if (stop_signal) {
     rtctl_error(cmd, "stopped the VM (%s)", strsignal(stop_signal));
     return 128 + stop_signal;

@@ -1,9 +1,13 @@
-/* Boots a kernel + initrd in QEMU, attached: the guest's serial console is this process's
- * stdout, and the guest's exit status (isa-debug-exit) becomes ours. */
+/* Boots a kernel + initrd in QEMU and runs it to the end: the guest's serial console comes
+ * back through a pipe (copied to stdout when attached, stored in the instance's console log),
+ * and the guest's exit status (isa-debug-exit) becomes ours. */
 #ifndef RTCTL_QEMU_LAUNCH_H
 #define RTCTL_QEMU_LAUNCH_H
 
 #include <stdbool.h>
+#include <sys/types.h>
+
+#include "console_log.h"
 
 #define QEMU_DEFAULT_BINARY "qemu-system-x86_64" /* $RUNTIMEJS_QEMU overrides it */
 #define QEMU_DEBUG_EXIT_PORT "0xf4"
@@ -13,7 +17,19 @@ struct qemu_run {
   const char *initrd;
   unsigned memory_mib;
   unsigned cpus;
+  const char *accel;         /* "kvm" or "tcg" (qemu_choose_accel) */
+  bool echo_console;         /* copy the guest console to stdout */
+  struct console_log *log;   /* store the guest console there too (NULL: not stored) */
+  /* Called once QEMU is spawned (NULL: nothing to do). */
+  void (*started)(pid_t pid, void *ctx);
+  void *ctx;
 };
+
+/* $RUNTIMEJS_QEMU, else qemu-system-x86_64. */
+const char *qemu_binary(void);
+
+/* KVM when it can run the kernel, else TCG with a one-line warning on stderr. */
+const char *qemu_choose_accel(const char *kernel, const char *cmd);
 
 /* QEMU exits with (N << 1) | 1 when the guest writes N to isa-debug-exit: returns N.
  * Returns -1 for any other ending (even status, signal) after printing why. qemu_error
@@ -21,7 +37,7 @@ struct qemu_run {
 int qemu_exit_to_app_status(int wait_status, bool qemu_error, const char *cmd);
 
 /* Runs QEMU to the end. Returns the app's exit status, RTCTL_EXIT_VM_FAILED, or 128+signal
- * when rtctl was interrupted (QEMU is then stopped and waited for). */
+ * when this process got SIGINT or SIGTERM (QEMU is then stopped and waited for). */
 int qemu_launch(const struct qemu_run *run, const char *cmd);
 
 #endif

@@ -1,14 +1,22 @@
 /* rtctl's entry point: global options and the command table. */
 #include "rtctl.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "fs_util.h"
 
 const struct rtctl_command rtctl_commands[] = {
     {"new", cmd_new, "create an app folder"},
     {"build", cmd_build, "package an app into an image in the local store"},
     {"image", cmd_image, "make a bootable disk image (raw or iso) of an image"},
-    {"run", cmd_run, "boot an image in QEMU and show its output"},
+    {"run", cmd_run, "boot an image in QEMU and show its output (or -d: in the background)"},
+    {"logs", cmd_logs, "show an instance's console output"},
+    {"ps", cmd_ps, "list instances"},
+    {"stop", cmd_stop, "stop a running instance"},
+    {"rm", cmd_rm, "remove an ended instance's state and log"},
     {"doctor", cmd_doctor, "check the host: tools, kernel, KVM or TCG"},
     {"help", cmd_help, "show the help of a command"},
     {NULL, NULL, NULL},
@@ -33,4 +41,16 @@ void rtctl_format_size(unsigned long long bytes, char *buf, size_t len) {
   if (bytes < 1024) snprintf(buf, len, "%llu B", bytes);
   else if (bytes < 1024ull * 1024) snprintf(buf, len, "%.1f KiB", (double)bytes / 1024);
   else snprintf(buf, len, "%.1f MiB", (double)bytes / (1024.0 * 1024));
+}
+
+int rtctl_xdg_path(const char *var, const char *home_default, const char *sub, char **path, struct ib_error *err) {
+  const char *xdg = getenv(var);
+  if (xdg && xdg[0] == '/') {
+    *path = ib_strfmt("%s/%s", xdg, sub);
+    return 0;
+  }
+  const char *home = getenv("HOME");
+  if (!home || !*home) return ib_fail(err, -ENOENT, "neither %s nor HOME is set", var);
+  *path = ib_strfmt("%s/%s/%s", home, home_default, sub);
+  return 0;
 }

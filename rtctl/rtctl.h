@@ -23,11 +23,20 @@ int cmd_new(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_image(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_logs(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
+int cmd_stop(int argc, char **argv);
+int cmd_rm(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 
 /* Prints "rtctl: CMD: message" to stderr, one line (errors and warnings alike). */
 void rtctl_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* $VAR/SUB when $VAR (XDG_DATA_HOME, XDG_STATE_HOME) is an absolute path, else
+ * $HOME/HOME_DEFAULT/SUB (e.g. ".local/state"); an error when neither is set. */
+struct ib_error;
+int rtctl_xdg_path(const char *var, const char *home_default, const char *sub, char **path, struct ib_error *err);
 
 /* "1.2 MiB" style sizes. */
 void rtctl_format_size(unsigned long long bytes, char *buf, size_t len);

@@ -9,17 +9,12 @@
 
 #include "app_package.h"
 #include "fs_util.h"
+#include "rtctl.h"
 
 int store_root(char **root, struct ib_error *err) {
-  const char *xdg = getenv("XDG_DATA_HOME");
-  if (xdg && xdg[0] == '/') {
-    *root = ib_strfmt("%s/runtimejs", xdg);
-    return 0;
-  }
-  const char *home = getenv("HOME");
-  if (!home || !*home) return ib_fail(err, -ENOENT, "store: neither XDG_DATA_HOME nor HOME is set");
-  *root = ib_strfmt("%s/.local/share/runtimejs", home);
-  return 0;
+  struct ib_error why;
+  int rc = rtctl_xdg_path("XDG_DATA_HOME", ".local/share", "runtimejs", root, &why);
+  return rc < 0 ? ib_fail(err, rc, "store: %s", why.msg) : 0;
 }
 
 char *store_tag_from_version(const char *version) {

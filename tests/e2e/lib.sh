@@ -3,7 +3,7 @@ set -euo pipefail
 RTCTL=${1:?usage: $0 RTCTL [KERNEL]}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/rtctl-e2e.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-export HOME=$WORK/home XDG_DATA_HOME=$WORK/data npm_config_cache=$WORK/npm-cache
+export HOME=$WORK/home XDG_DATA_HOME=$WORK/data XDG_STATE_HOME=$WORK/state npm_config_cache=$WORK/npm-cache
 mkdir -p "$HOME"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }

@@ -8,7 +8,7 @@
 
 #include "fs_util.h"
 
-static char *test_dir(void) {
+static inline char *test_dir(void) {
   char *d;
   struct ib_error err;
   if (ib_make_temp_dir("rtctl-unit", &d, &err) < 0) {
@@ -19,7 +19,7 @@ static char *test_dir(void) {
 }
 
 /* Writes text to dir/rel, creating the folders on the way. */
-static void put(const char *dir, const char *rel, const char *text) {
+static inline void put(const char *dir, const char *rel, const char *text) {
   char *path = ib_strfmt("%s/%s", dir, rel);
   char *parent = ib_xstrdup(path);
   *strrchr(parent, '/') = '\0';

@@ -1,0 +1,25 @@
+/* Running an image as an instance (rtctl run): QEMU with its console stored in the
+ * instance's log and its end recorded in the instance's state. Attached, this process
+ * supervises QEMU and copies the console to stdout; detached, a forked child in its own
+ * session does, and the command returns at once. */
+#ifndef RTCTL_INSTANCE_RUN_H
+#define RTCTL_INSTANCE_RUN_H
+
+#include "store.h"
+
+struct instance_launch {
+  const struct store_image *img;
+  const char *initrd;       /* the initrd to boot (the image's, or a rewritten copy) */
+  const char *cleanup_dir;  /* removed once QEMU has ended (NULL: none) */
+  unsigned memory_mib, cpus;
+  const char *name;         /* --name, or NULL for the image's name */
+};
+
+/* Returns rtctl run's exit status: the app's, 125 for VM failures, 128+signal. */
+int instance_run_attached(const struct instance_launch *l);
+
+/* Prints the instance's name and returns 0 once QEMU runs, or prints an error and returns
+ * non-zero. */
+int instance_run_detached(const struct instance_launch *l);
+
+#endif

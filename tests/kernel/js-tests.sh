@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# JavaScript inside the kernel: boots tests/kernel/js/*.js as apps and checks their output and
+# the VM's exit status.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+kernel=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*"; echo "--- console ---"; cat "$work/out"; exit 1; }
+
+# boot_js FILE: builds an initrd with FILE as /app/FILE and boots it; sets $rc.
+boot_js() {
+  local name; name=$(basename "$1")
+  rm -rf "$work/root" && mkdir -p "$work/root/app"
+  cp "$1" "$work/root/app/$name"
+  printf '{"name":"t","version":"0.0.0","main":"/app/%s","env":{"HOST_NOW":"%s"},"args":[]}\n' "$name" "$(date +%s)" >"$work/root/runtime.json"
+  (cd "$work/root" && find . | sort | cpio -o -H newc --quiet) >"$work/initrd.cpio"
+  "$here/boot-kernel.sh" --machine microvm --memory 512 --timeout 300 --initrd "$work/initrd.cpio" "$kernel" >"$work/out" 2>&1
+  rc=$?
+}
+
+boot_js "$here/js/language.js"
+grep -q "^FAIL" "$work/out" && fail "$(grep -c '^FAIL' "$work/out") language checks failed"
+grep -q "language: all passed" "$work/out" || fail "the language test did not finish"
+[ "$rc" = 0 ] || fail "language.js: status $rc, expected 0"
+checks=$(grep -c "^ok " "$work/out")
+expected=$(grep -c "^check('" "$here/js/language.js")
+[ "$checks" = "$expected" ] || fail "$checks checks passed, language.js has $expected"
+grep "js: V8" "$work/out"
+
+boot_js "$here/js/exit-status.js"
+[ "$rc" = 3 ] || fail "isolate.exit(3) ended with status $rc"
+grep -q "exiting with 3" "$work/out" || fail "no output before isolate.exit"
+
+boot_js "$here/js/uncaught.js"
+[ "$rc" = 1 ] || fail "an uncaught exception ended with status $rc, expected 1"
+grep -q "Uncaught TypeError: kaboom" "$work/out" || fail "the error is not printed"
+grep -q "at explode (/app/uncaught.js:3:9)" "$work/out" || fail "no file:line:column in the stack"
+echo "PASS: $checks language checks, isolate.exit status, uncaught exception report"
