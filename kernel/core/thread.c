@@ -16,11 +16,15 @@ extern char __tdata_start[], __tdata_size[], __tbss_offset[], __tbss_size[], __t
 #define TCB_STACK_GUARD 0x28          /* -fstack-protector reads the canary at %fs:0x28 */
 
 static struct thread boot_thread = { .state = THREAD_RUNNING, .id = 0, .name = "main" };
+static uint8_t clean_fpu[512] __attribute__((aligned(16)));   /* FXSAVE image new threads start from */
 static struct thread *current = &boot_thread, *idle;
 static struct wait_queue run_queue, zombies;
 static int runnable, next_id = 1;
 static bool need_switch;
 static uint64_t switches;
+
+static void thread_free(struct thread *t);
+static void reap_zombies(void);
 
 static void queue_push_back(struct wait_queue *q, struct thread *t) {
   t->next = 0;
@@ -64,6 +68,7 @@ static void make_runnable(struct thread *t) {
   queue_push_front(&run_queue, t);   /* a woken thread runs next: timers stay precise */
   runnable++;
   need_switch = true;
+  timer_reprogram();   /* woken from thread context: the next slice boundary switches to it */
 }
 
 void sched_on_trap_exit(struct trap_frame *f) {
@@ -178,6 +183,7 @@ static void thread_entry(void) {
 }
 
 struct thread *thread_create(const char *name, void *(*fn)(void *), void *arg, size_t stack_size) {
+  if (idle) reap_zombies();
   if (!stack_size) stack_size = THREAD_STACK_DEFAULT;
   stack_size = (stack_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
   struct thread *t = calloc(1, sizeof *t);
@@ -200,7 +206,7 @@ struct thread *thread_create(const char *name, void *(*fn)(void *), void *arg, s
   t->arg = arg;
   uint64_t top = (uint64_t)t->stack + PAGE_SIZE + stack_size;
   /* Start as if called: RSP+8 16-byte aligned at entry. The FPU state is a clean one. */
-  memcpy(t->frame.fpu, boot_thread.frame.fpu, sizeof t->frame.fpu);
+  memcpy(t->frame.fpu, clean_fpu, sizeof t->frame.fpu);
   t->frame.rip = (uint64_t)thread_entry;
   t->frame.rsp = top - 8;
   t->frame.cs = KERNEL_CS;
@@ -278,27 +284,37 @@ void thread_detach(struct thread *t) {
   irq_restore(flags);
 }
 
-/* Runs when nothing else can: frees detached dead threads, then waits for an interrupt. */
+/* Runs when nothing else can, and never blocks (it takes no lock): waits for an interrupt,
+ * or gives the CPU to a thread that became runnable meanwhile. */
 static void *idle_loop(void *unused) {
   (void)unused;
   for (;;) {
     irq_disable();
-    struct thread *z = queue_pop(&zombies);
-    irq_enable();
-    if (z) {
-      thread_free(z);
-      continue;
+    if (runnable) {
+      need_switch = true;
+      switch_away();
     }
     __asm__ volatile("sti; hlt" ::: "memory");
   }
   return 0;
 }
 
+/* Frees detached threads that have ended (from a normal thread: freeing takes locks). */
+static void reap_zombies(void) {
+  for (;;) {
+    uint64_t flags = irq_save();
+    struct thread *z = queue_pop(&zombies);
+    irq_restore(flags);
+    if (!z) return;
+    thread_free(z);
+  }
+}
+
 void sched_init(void) {
   /* A clean FPU state for new threads: default x87 control word and MXCSR. */
-  __asm__ volatile("fninit; fxsave64 %0" : "=m"(boot_thread.frame.fpu));
+  __asm__ volatile("fninit; fxsave64 %0" : "=m"(clean_fpu));
   uint32_t mxcsr = 0x1f80;
-  memcpy(boot_thread.frame.fpu + 24, &mxcsr, 4);
+  memcpy(clean_fpu + 24, &mxcsr, 4);
   boot_thread.reent = _GLOBAL_REENT;
   boot_thread.fs_base = tls_create(&boot_thread.tls_block);
   if (!boot_thread.fs_base) panic("no memory for the main thread's TLS");

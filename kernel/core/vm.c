@@ -68,9 +68,14 @@ int vm_release(void *addr, size_t size) {
   uint64_t a = (uint64_t)addr;
   if (!in_area(a, size)) return -EINVAL;
   uint64_t flags = irq_save();
-  unmap_pages(a, size);
   size_t i = 0;
   while (i < nholes && holes[i].start < a) i++;
+  /* Releasing what is already free (twice, or never reserved) must not add an overlapping hole. */
+  if ((i > 0 && holes[i - 1].end > a) || (i < nholes && holes[i].start < a + size)) {
+    irq_restore(flags);
+    return -EINVAL;
+  }
+  unmap_pages(a, size);
   bool merge_prev = i > 0 && holes[i - 1].end == a, merge_next = i < nholes && holes[i].start == a + size;
   int rc = 0;
   if (merge_prev && merge_next) {

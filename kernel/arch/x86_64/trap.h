@@ -3,7 +3,7 @@
 #include <stdint.h>
 
 struct trap_frame {
-  uint8_t fpu[512];                    /* FXSAVE area, 16-byte aligned on the stack */
+  uint8_t fpu[512] __attribute__((aligned(16)));   /* FXSAVE area */
   uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
   uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
   uint64_t vector, error_code;

@@ -75,6 +75,9 @@ void *glibc_signal(int sig, void *handler) {
 #define SYS_futex 202
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1
+#define FUTEX_WAIT_BITSET 9
+#define FUTEX_WAKE_BITSET 10
+#define FUTEX_CLOCK_REALTIME 256
 #define FUTEX_CMD_MASK 0x7f   /* without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME */
 #define FUTEX_BUCKETS 64
 
@@ -83,6 +86,16 @@ static struct { uintptr_t addr; struct wait_queue q; } futex_waiters[FUTEX_BUCKE
 static long futex(int *addr, int op, int val, const struct glibc_timespec *timeout) {
   unsigned b = ((uintptr_t)addr >> 2) % FUTEX_BUCKETS;
   switch (op & FUTEX_CMD_MASK) {
+  case FUTEX_WAIT_BITSET:   /* absolute timeout, on the monotonic or the realtime clock */
+    if (timeout) {
+      int64_t abs = timeout->tv_sec > INT64_MAX / 1000000000 - 1 ? INT64_MAX : timeout->tv_sec * 1000000000 + timeout->tv_nsec;
+      int64_t now = (op & FUTEX_CLOCK_REALTIME) ? clock_realtime_ns() : (int64_t)clock_monotonic_ns();
+      int64_t rel = abs - now;
+      struct glibc_timespec r = { rel > 0 ? rel / 1000000000 : 0, rel > 0 ? rel % 1000000000 : 0 };
+      if (abs == INT64_MAX) return futex(addr, FUTEX_WAIT, val, 0);
+      return futex(addr, FUTEX_WAIT, val, &r);
+    }
+    return futex(addr, FUTEX_WAIT, val, 0);
   case FUTEX_WAIT: {
     uint64_t flags = irq_save();
     if (__atomic_load_n(addr, __ATOMIC_SEQ_CST) != val) {
@@ -90,7 +103,9 @@ static long futex(int *addr, int op, int val, const struct glibc_timespec *timeo
       errno = EAGAIN;
       return -1;
     }
-    uint64_t deadline = timeout ? clock_monotonic_ns() + (uint64_t)timeout->tv_sec * 1000000000 + (uint64_t)timeout->tv_nsec : 0;
+    uint64_t deadline = 0;
+    if (timeout && timeout->tv_sec < (int64_t)(UINT64_MAX / 2000000000))   /* else: forever */
+      deadline = clock_monotonic_ns() + (uint64_t)timeout->tv_sec * 1000000000 + (uint64_t)timeout->tv_nsec + 1;
     /* One queue per bucket: a wake on another address in the bucket wakes spuriously, which
      * futex callers handle (they re-check the value). */
     bool woken = thread_block(&futex_waiters[b].q, deadline);
@@ -98,10 +113,13 @@ static long futex(int *addr, int op, int val, const struct glibc_timespec *timeo
     if (!woken) { errno = GLIBC_ETIMEDOUT; return -1; }
     return 0;
   }
-  case FUTEX_WAKE: {
+  case FUTEX_WAKE:
+  case FUTEX_WAKE_BITSET: {
+    /* The bucket is shared by several addresses: wake all its waiters (they re-check their
+     * value; spurious wake-ups are allowed), so a waiter on this address is never skipped. */
     long n = 0;
-    while (n < val && thread_wake_one(&futex_waiters[b].q)) n++;
-    return n;
+    while (thread_wake_one(&futex_waiters[b].q)) n++;
+    return n < val ? n : val;
   }
   default:
     errno = GLIBC_ENOSYS;

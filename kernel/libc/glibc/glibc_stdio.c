@@ -9,7 +9,12 @@
 
 FILE *glibc_stdin, *glibc_stdout, *glibc_stderr;
 
+void __sinit(struct _reent *);
+
 void glibc_stdio_init(void) {
+  /* newlib sets a reent's streams up on first use by that reent only: do it for the global one
+   * whose streams every thread shares through these pointers. */
+  __sinit(_GLOBAL_REENT);
   glibc_stdin = _GLOBAL_REENT->_stdin;
   glibc_stdout = _GLOBAL_REENT->_stdout;
   glibc_stderr = _GLOBAL_REENT->_stderr;

@@ -16,8 +16,9 @@ typedef union { struct semaphore s; char size[32]; } glibc_sem_t;
 _Static_assert(sizeof(struct mutex) == 40, "pthread_mutex_t is 40 bytes");
 _Static_assert(sizeof(struct condvar) <= 48 && sizeof(struct rwlock) <= 56 && sizeof(struct semaphore) <= 32, "sizes");
 
-/* Absolute time on `clock` (a glibc clock id) to a monotonic deadline; 0 is never returned. */
+/* Absolute time on `clock` (a glibc clock id) to a monotonic deadline (0: none). */
 static uint64_t deadline_from(const struct glibc_timespec *abs, int clock) {
+  if (abs->tv_sec > INT64_MAX / 1000000000 - 1) return 0;   /* practically never: no deadline */
   int64_t abs_ns = abs->tv_sec * 1000000000ll + abs->tv_nsec;
   int64_t now_mono = (int64_t)clock_monotonic_ns();
   int64_t now = clock == GLIBC_CLOCK_MONOTONIC ? now_mono : clock_realtime_ns();
