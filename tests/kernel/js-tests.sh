@@ -8,14 +8,14 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; echo "--- console ---"; cat "$work/out"; exit 1; }
 
-# boot_js FILE: builds an initrd with FILE as /app/FILE and boots it; sets $rc.
+# boot_js FILE [MEMORY_MIB]: builds an initrd with FILE as /app/FILE and boots it; sets $rc.
 boot_js() {
   local name; name=$(basename "$1")
   rm -rf "$work/root" && mkdir -p "$work/root/app"
   cp "$1" "$work/root/app/$name"
   printf '{"name":"t","version":"0.0.0","main":"/app/%s","env":{"HOST_NOW":"%s"},"args":[]}\n' "$name" "$(date +%s)" >"$work/root/runtime.json"
   (cd "$work/root" && find . | sort | cpio -o -H newc --quiet) >"$work/initrd.cpio"
-  "$here/boot-kernel.sh" --machine microvm --memory 512 --timeout 300 --initrd "$work/initrd.cpio" "$kernel" >"$work/out" 2>&1
+  "$here/boot-kernel.sh" --machine microvm --memory "${2:-512}" --timeout 600 --initrd "$work/initrd.cpio" "$kernel" >"$work/out" 2>&1
   rc=$?
 }
 
@@ -36,4 +36,9 @@ boot_js "$here/js/uncaught.js"
 [ "$rc" = 1 ] || fail "an uncaught exception ended with status $rc, expected 1"
 grep -q "Uncaught TypeError: kaboom" "$work/out" || fail "the error is not printed"
 grep -q "at explode (/app/uncaught.js:3:9)" "$work/out" || fail "no file:line:column in the stack"
-echo "PASS: $checks language checks, isolate.exit status, uncaught exception report"
+boot_js "$here/js/gc-stress.js" 256
+[ "$rc" = 0 ] || fail "gc-stress.js in 256 MiB: status $rc, expected 0"
+grep -q "gc-stress: allocated 2048 MiB" "$work/out" || fail "the GC stress test did not finish"
+grep "gc-stress:" "$work/out"
+
+echo "PASS: $checks language checks, isolate.exit status, uncaught exception report, 2 GiB allocated in 256 MiB"
