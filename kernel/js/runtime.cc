@@ -56,6 +56,11 @@ void Exit(const v8::FunctionCallbackInfo<v8::Value>& args) {
   isolate->TerminateExecution();
 }
 
+// Milliseconds since the kernel's first instruction (isolate.uptime()).
+void Uptime(const v8::FunctionCallbackInfo<v8::Value>& args) {
+  args.GetReturnValue().Set(static_cast<double>(clock_monotonic_ns()) / 1e6);
+}
+
 // The JS side of the runtime (console formatting, the isolate object), compiled into the
 // kernel from kernel/js/lib/runtime.js by the build (runtime_js.cc).
 extern "C" const char runtime_js_source[];
@@ -128,6 +133,7 @@ extern "C" int js_run_app(const char* main_path, const char* source, size_t sour
     v8::Local<v8::ObjectTemplate> native = v8::ObjectTemplate::New(isolate);
     native->Set(isolate, "write", v8::FunctionTemplate::New(isolate, Write));
     native->Set(isolate, "exit", v8::FunctionTemplate::New(isolate, Exit));
+    native->Set(isolate, "uptime", v8::FunctionTemplate::New(isolate, Uptime));
     global->Set(isolate, "__native", native);
     v8::Local<v8::Context> context = v8::Context::New(isolate, nullptr, global);
     v8::Context::Scope context_scope(context);

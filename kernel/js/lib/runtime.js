@@ -49,6 +49,7 @@
     system: undefined,
     log: (...args) => native.write(line(args)),
     exit: (code = 0) => native.exit(code | 0),
+    uptime: () => native.uptime(),   // ms since the kernel's first instruction
   };
 
   Object.defineProperty(globalThis, 'console', { value: console, writable: true, configurable: true });

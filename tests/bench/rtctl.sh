@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# rtctl benchmark for apps/hello: build time, image size (kernel + initrd, and gzip -9 of both),
+# and `rtctl run` wall time from launch to exit; against baselines measured in the same run:
+# the host's Node.js binary (size) and QEMU booting an empty guest (time).
+# usage: tests/bench/rtctl.sh BUILD_DIR [RUNS]
+set -euo pipefail
+build=${1:?usage: rtctl.sh BUILD_DIR [RUNS]}
+runs=${2:-5}
+here=$(cd "$(dirname "$0")" && pwd)
+rtctl="$build/rtctl/rtctl" kernel="$build/kernel/runtimejs.elf"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export XDG_DATA_HOME="$work/data" XDG_STATE_HOME="$work/state" RUNTIMEJS_KERNEL="$kernel"
+cp -r "$here/../../apps/hello" "$work/hello"
+
+ms() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%.0f", (e - s) / 1e6 }'; }
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+s=$(date +%s%N); "$rtctl" build "$work/hello" >"$work/build.out"; e=$(date +%s%N)
+build_ms=$(ms "$s" "$e")
+initrd=$(find "$XDG_DATA_HOME/runtimejs/images/hello" -name initrd.cpio | head -1)
+ksize=$(stat -c %s "$kernel") isize=$(stat -c %s "$initrd")
+gz=$(cat "$kernel" "$initrd" | gzip -9 | wc -c)
+node_bin=$(readlink -f "$(command -v node)")
+nsize=$(stat -c %s "$node_bin")
+
+run=() base=()
+gcc -c -o "$work/empty.o" "$here/empty-guest.S" && ld -m elf_x86_64 -Ttext=0x100000 -e entry -o "$work/empty.elf" "$work/empty.o"
+accel=$("$rtctl" doctor --accel 2>/dev/null)
+for _ in $(seq "$runs"); do
+  s=$(date +%s%N); "$rtctl" run hello >/dev/null 2>&1; e=$(date +%s%N)
+  run+=("$(ms "$s" "$e")")
+  s=$(date +%s%N)
+  qemu-system-x86_64 -M q35 -accel "$accel" -m 256 -display none -monitor none -no-reboot -serial null \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$work/empty.elf" </dev/null >/dev/null 2>&1 || true
+  e=$(date +%s%N)
+  base+=("$(ms "$s" "$e")")
+done
+r=$(printf '%s\n' "${run[@]}" | median) b=$(printf '%s\n' "${base[@]}" | median)
+mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
+echo "rtctl build apps/hello:        ${build_ms} ms"
+echo "kernel:                        $(mib "$ksize")"
+echo "initrd:                        $(stat -c %s "$initrd") bytes"
+echo "kernel + initrd, gzip -9:      $(mib "$gz")   (goal < 10 MiB)"
+echo "Node.js binary (baseline):     $(mib "$nsize")   ratio image/node $(awk -v a="$gz" -v b="$nsize" 'BEGIN { printf "%.2f", a / b }')"
+echo "rtctl run hello, launch->exit: ${r} ms on ${accel}   (goal < 300 ms on KVM)"
+echo "QEMU empty guest (baseline):   ${b} ms   ratio $(awk -v a="$r" -v b="$b" 'BEGIN { printf "%.2f", a / b }')x"
