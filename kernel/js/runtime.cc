@@ -15,6 +15,7 @@ extern "C" {
 #include "../core/log.h"
 #include "../core/memory.h"
 #include "../core/random.h"
+#include "../core/sched.h"
 }
 
 namespace {
@@ -35,6 +36,8 @@ std::string ToString(v8::Isolate* isolate, v8::Local<v8::Value> value) {
 struct App {
   bool exit_requested = false;
   int exit_code = 0;
+  v8::Global<v8::Function> run_timers;      // lib/runtime.js: runs due timers, returns the next deadline
+  v8::Global<v8::Map> unhandled;            // rejected promises nobody handled (yet)
 };
 
 App* AppOf(v8::Isolate* isolate) { return static_cast<App*>(isolate->GetData(0)); }
@@ -54,6 +57,28 @@ void Exit(const v8::FunctionCallbackInfo<v8::Value>& args) {
   app->exit_requested = true;
   app->exit_code = args.Length() > 0 ? args[0]->Int32Value(isolate->GetCurrentContext()).FromMaybe(1) : 0;
   isolate->TerminateExecution();
+}
+
+// The JS side hands over its timer runner: called by the event loop, it runs the timers and
+// immediates that are due and returns the next deadline (uptime ms), or -1 when none is left.
+void SetTimerRunner(const v8::FunctionCallbackInfo<v8::Value>& args) {
+  v8::Isolate* isolate = args.GetIsolate();
+  if (args.Length() > 0 && args[0]->IsFunction()) AppOf(isolate)->run_timers.Reset(isolate, args[0].As<v8::Function>());
+}
+
+// Unhandled rejections: remembered when they happen, forgotten when a handler is added later,
+// reported (and the app failed) once the microtasks of a loop turn have run.
+void OnPromiseReject(v8::PromiseRejectMessage message) {
+  v8::Local<v8::Promise> promise = message.GetPromise();
+  v8::Isolate* isolate = promise->GetIsolate();
+  App* app = AppOf(isolate);
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  v8::Local<v8::Map> map = app->unhandled.Get(isolate);
+  if (message.GetEvent() == v8::kPromiseRejectWithNoHandler) {
+    map->Set(context, promise, message.GetValue()).ToLocalChecked();
+  } else if (message.GetEvent() == v8::kPromiseHandlerAddedAfterReject) {
+    map->Delete(context, promise).Check();
+  }
 }
 
 // Milliseconds since the kernel's first instruction (isolate.uptime()).
@@ -98,6 +123,54 @@ bool Run(v8::Isolate* isolate, v8::Local<v8::Context> context, const char* name,
   return true;
 }
 
+// Reports unhandled rejections; true when there was one.
+bool ReportUnhandled(v8::Isolate* isolate, v8::Local<v8::Context> context, App* app) {
+  v8::Local<v8::Map> map = app->unhandled.Get(isolate);
+  if (map->Size() == 0) return false;
+  v8::Local<v8::Array> pairs = map->AsArray();
+  v8::Local<v8::Value> reason = pairs->Get(context, 1).ToLocalChecked();
+  std::string text;
+  v8::Local<v8::Value> stack;
+  if (reason->IsObject() &&
+      reason.As<v8::Object>()->Get(context, v8::String::NewFromUtf8Literal(isolate, "stack")).ToLocal(&stack) &&
+      stack->IsString()) {
+    text = ToString(isolate, stack);
+  } else {
+    text = ToString(isolate, reason);
+  }
+  std::fprintf(stderr, "Unhandled promise rejection: %s\n", text.c_str());
+  std::fflush(stderr);
+  return true;
+}
+
+// The event loop: V8's foreground tasks, the app's timers and immediates, microtasks (run by
+// V8 when each call returns), until no work is left or the app exits. Between deadlines the
+// app's thread sleeps on a kernel timer. Returns the exit status.
+int EventLoop(v8::Isolate* isolate, v8::Local<v8::Context> context, App* app) {
+  for (;;) {
+    while (!app->exit_requested && v8::platform::PumpMessageLoop(g_platform.get(), isolate)) {
+    }
+    if (app->exit_requested) return app->exit_code;
+    if (ReportUnhandled(isolate, context, app)) return 1;
+    double next = -1;
+    if (!app->run_timers.IsEmpty()) {
+      v8::TryCatch try_catch(isolate);
+      v8::Local<v8::Value> result;
+      if (!app->run_timers.Get(isolate)->Call(context, context->Global(), 0, nullptr).ToLocal(&result)) {
+        if (app->exit_requested) return app->exit_code;
+        ReportException(isolate, &try_catch);
+        return 1;
+      }
+      next = result->NumberValue(context).FromMaybe(-1);
+    }
+    if (app->exit_requested) return app->exit_code;
+    if (ReportUnhandled(isolate, context, app)) return 1;
+    if (next < 0) return 0;   // no timers, no immediates: nothing can happen any more
+    double now = static_cast<double>(clock_monotonic_ns()) / 1e6;
+    if (next > now) thread_sleep_until(static_cast<uint64_t>(next * 1e6));
+  }
+}
+
 }  // namespace
 
 extern "C" const char* js_engine_version(void) { return v8::V8::GetVersion(); }
@@ -134,9 +207,12 @@ extern "C" int js_run_app(const char* main_path, const char* source, size_t sour
     native->Set(isolate, "write", v8::FunctionTemplate::New(isolate, Write));
     native->Set(isolate, "exit", v8::FunctionTemplate::New(isolate, Exit));
     native->Set(isolate, "uptime", v8::FunctionTemplate::New(isolate, Uptime));
+    native->Set(isolate, "setTimerRunner", v8::FunctionTemplate::New(isolate, SetTimerRunner));
     global->Set(isolate, "__native", native);
     v8::Local<v8::Context> context = v8::Context::New(isolate, nullptr, global);
     v8::Context::Scope context_scope(context);
+    app.unhandled.Reset(isolate, v8::Map::New(isolate));
+    isolate->SetPromiseRejectCallback(OnPromiseReject);
     v8::Local<v8::Value> ignored;
     // The runtime library sets up console and isolate, reading the config it is given.
     v8::Local<v8::Object> g = context->Global();
@@ -148,9 +224,9 @@ extern "C" int js_run_app(const char* main_path, const char* source, size_t sour
         !Run(isolate, context, main_path, source, source_len, &ignored)) {
       status = 1;
     }
-    // The event loop: V8's own tasks and microtasks, until nothing is left.
-    while (status == 0 && !app.exit_requested && v8::platform::PumpMessageLoop(g_platform.get(), isolate)) {
-    }
+    if (status == 0) status = EventLoop(isolate, context, &app);
+    app.run_timers.Reset();   // handles go before their isolate does
+    app.unhandled.Reset();
     if (app.exit_requested) status = app.exit_code;
   }
   isolate->Dispose();

@@ -36,9 +36,19 @@ boot_js "$here/js/uncaught.js"
 [ "$rc" = 1 ] || fail "an uncaught exception ended with status $rc, expected 1"
 grep -q "Uncaught TypeError: kaboom" "$work/out" || fail "the error is not printed"
 grep -q "at explode (/app/uncaught.js:3:9)" "$work/out" || fail "no file:line:column in the stack"
+boot_js "$here/js/timers.js"
+[ "$rc" = 0 ] || fail "timers.js: status $rc, expected 0"
+grep -q "timers: all passed" "$work/out" || fail "the timers test failed"
+grep "timers:" "$work/out"
+
+boot_js "$here/js/unhandled.js"
+[ "$rc" = 1 ] || fail "an unhandled rejection ended with status $rc, expected 1"
+grep -q "Unhandled promise rejection: RangeError: no such thing" "$work/out" || fail "the rejection is not reported"
+grep -q "at load (/app/unhandled.js:3:9)" "$work/out" || fail "no stack for the rejection"
+
 boot_js "$here/js/gc-stress.js" 256
 [ "$rc" = 0 ] || fail "gc-stress.js in 256 MiB: status $rc, expected 0"
 grep -q "gc-stress: allocated 2048 MiB" "$work/out" || fail "the GC stress test did not finish"
 grep "gc-stress:" "$work/out"
 
-echo "PASS: $checks language checks, isolate.exit status, uncaught exception report, 2 GiB allocated in 256 MiB"
+echo "PASS: $checks language checks, timers, isolate.exit status, uncaught exception and unhandled rejection reports, 2 GiB allocated in 256 MiB"

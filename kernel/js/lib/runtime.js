@@ -52,6 +52,59 @@
     uptime: () => native.uptime(),   // ms since the kernel's first instruction
   };
 
+  // Timers: a list sorted by deadline (uptime ms), then by creation; immediates run first.
+  let timers = [];
+  let immediates = [];
+  let nextId = 1;
+  function addTimer(fn, ms, args, repeat) {
+    if (typeof fn !== 'function') throw new TypeError('the callback must be a function');
+    const delay = Math.max(1, Number(ms) || 0);
+    const t = { id: nextId++, fn, args, delay, repeat, due: native.uptime() + delay };
+    insert(t);
+    return t.id;
+  }
+  function insert(t) {
+    let i = timers.length;
+    while (i > 0 && timers[i - 1].due > t.due) i--;
+    timers.splice(i, 0, t);
+  }
+  function clearTimer(id) {
+    timers = timers.filter((t) => t.id !== id);
+  }
+  native.setTimerRunner(function runTimers() {
+    const batch = immediates;
+    immediates = [];
+    for (const im of batch) if (!im.cleared) im.fn(...im.args);
+    const now = native.uptime();
+    while (timers.length && timers[0].due <= now) {
+      const t = timers.shift();
+      if (t.repeat) { t.due = Math.max(t.due + t.delay, now); insert(t); }
+      t.fn(...t.args);
+    }
+    if (immediates.length) return 0;
+    return timers.length ? timers[0].due : -1;
+  });
+  const timerApi = {
+    setTimeout: (fn, ms, ...args) => addTimer(fn, ms, args, false),
+    setInterval: (fn, ms, ...args) => addTimer(fn, ms, args, true),
+    clearTimeout: clearTimer,
+    clearInterval: clearTimer,
+    setImmediate: (fn, ...args) => {
+      if (typeof fn !== 'function') throw new TypeError('the callback must be a function');
+      const im = { fn, args, cleared: false };
+      immediates.push(im);
+      return im;
+    },
+    clearImmediate: (im) => { if (im) im.cleared = true; },
+    queueMicrotask: (fn) => {
+      if (typeof fn !== 'function') throw new TypeError('the callback must be a function');
+      Promise.resolve().then(() => fn());
+    },
+  };
+  for (const [name, fn] of Object.entries(timerApi)) {
+    Object.defineProperty(globalThis, name, { value: fn, writable: true, configurable: true });
+  }
+
   Object.defineProperty(globalThis, 'console', { value: console, writable: true, configurable: true });
   Object.defineProperty(globalThis, 'isolate', { value: isolate, writable: false, configurable: false });
   delete globalThis.__native;
