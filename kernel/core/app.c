@@ -36,7 +36,17 @@ static bool json_string_field(const char *json, size_t len, const char *key, cha
 #ifdef RUNTIMEJS_WITH_JS
 #define APP_STACK_SIZE (4u << 20)
 
-struct app_run { const char *main_path; const struct cpio_entry *entry, *config; int status; };
+struct app_run { const struct cpio_entry *config; int status; };
+
+static const uint8_t *image;
+static size_t image_size;
+
+const char *app_file(const char *path, size_t *len) {
+  struct cpio_entry e;
+  if (!image || !cpio_find(image, image_size, path, &e)) return 0;
+  *len = e.size;
+  return (const char *)e.data;
+}
 
 static void *run_app_thread(void *arg) {
   struct app_run *run = arg;
@@ -46,8 +56,7 @@ static void *run_app_thread(void *arg) {
   }
   uint64_t t = clock_monotonic_ns();
   kprintf("js: V8 %s ready %lu.%03lu ms after the first instruction\n", js_engine_version(), t / 1000000, t / 1000 % 1000);
-  run->status = js_run_app(run->main_path, (const char *)run->entry->data, run->entry->size,
-                           (const char *)run->config->data, run->config->size);
+  run->status = js_run_app((const char *)run->config->data, run->config->size);
   return 0;
 }
 #endif
@@ -79,7 +88,9 @@ int app_run(const struct boot_info *bi) {
 #ifdef RUNTIMEJS_WITH_JS
   /* V8 sizes its stack limit from the thread's stack (984 KiB by default): the app gets a
    * thread with a 4 MiB guarded stack rather than the small boot stack. */
-  struct app_run run = { main_path, &entry, &config, 0 };
+  image = initrd;
+  image_size = bi->initrd_size;
+  struct app_run run = { &config, 0 };
   struct thread *t = thread_create("app", run_app_thread, &run, APP_STACK_SIZE);
   if (!t) {
     kprintf("app: no memory for the app's thread\n");

@@ -10,11 +10,15 @@ extern "C" {
  * printing why. */
 int js_init(void);
 
-/* Runs an app: `config_json` is /runtime.json, `source` the entry script named by its "main".
- * Runs the script, then the event loop until no work is left. Returns the app's exit status:
- * isolate.exit(code), 1 for an uncaught exception or unhandled rejection, else 0. */
-int js_run_app(const char *main_path, const char *source, size_t source_len, const char *config_json,
-               size_t config_len);
+/* Runs an app: `config_json` is /runtime.json, whose "main" names the entry module (loaded
+ * with require(), from the image through app_file). Runs it, then the event loop until no work
+ * is left. Returns the app's exit status: isolate.exit(code), 1 for an uncaught exception or
+ * unhandled rejection, else 0. */
+int js_run_app(const char *config_json, size_t config_len);
+
+/* Provided by the kernel (core/app.c): a regular file of the app's image by absolute path
+ * ("/app/index.js"); NULL when there is none. */
+const char *app_file(const char *path, size_t *len);
 
 /* The V8 version string. */
 const char *js_engine_version(void);

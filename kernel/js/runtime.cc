@@ -7,6 +7,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "js.h"
 
@@ -79,6 +80,34 @@ void OnPromiseReject(v8::PromiseRejectMessage message) {
   } else if (message.GetEvent() == v8::kPromiseHandlerAddedAfterReject) {
     map->Delete(context, promise).Check();
   }
+}
+
+// readFile(path): the image's file as a string, or undefined (the module loader's only I/O).
+void ReadFile(const v8::FunctionCallbackInfo<v8::Value>& args) {
+  v8::Isolate* isolate = args.GetIsolate();
+  std::string path = ToString(isolate, args[0]);
+  size_t len;
+  const char* data = app_file(path.c_str(), &len);
+  if (!data) return;
+  v8::Local<v8::String> text;
+  if (v8::String::NewFromUtf8(isolate, data, v8::NewStringType::kNormal, static_cast<int>(len)).ToLocal(&text))
+    args.GetReturnValue().Set(text);
+}
+
+// compileFunction(source, filename, params...): a function whose body is the module source,
+// compiled with the file's name so stacks say file:line:column.
+void CompileFunction(const v8::FunctionCallbackInfo<v8::Value>& args) {
+  v8::Isolate* isolate = args.GetIsolate();
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  v8::Local<v8::String> source, name;
+  if (!args[0]->ToString(context).ToLocal(&source) || !args[1]->ToString(context).ToLocal(&name)) return;
+  std::vector<v8::Local<v8::String>> params;
+  for (int i = 2; i < args.Length(); i++) params.push_back(args[i].As<v8::String>());
+  v8::ScriptOrigin origin(isolate, name);
+  v8::ScriptCompiler::Source src(source, origin);
+  v8::Local<v8::Function> fn;
+  if (v8::ScriptCompiler::CompileFunction(context, &src, params.size(), params.data(), 0, nullptr).ToLocal(&fn))
+    args.GetReturnValue().Set(fn);
 }
 
 // Milliseconds since the kernel's first instruction (isolate.uptime()).
@@ -187,8 +216,7 @@ extern "C" int js_init(void) {
   return 0;
 }
 
-extern "C" int js_run_app(const char* main_path, const char* source, size_t source_len, const char* config_json,
-                          size_t config_len) {
+extern "C" int js_run_app(const char* config_json, size_t config_len) {
   v8::Isolate::CreateParams params;
   // Heap limits from the machine's memory (V8 otherwise assumes a desktop's 1.4 GiB old space
   // and runs the VM out of memory before it collects).
@@ -208,6 +236,8 @@ extern "C" int js_run_app(const char* main_path, const char* source, size_t sour
     native->Set(isolate, "exit", v8::FunctionTemplate::New(isolate, Exit));
     native->Set(isolate, "uptime", v8::FunctionTemplate::New(isolate, Uptime));
     native->Set(isolate, "setTimerRunner", v8::FunctionTemplate::New(isolate, SetTimerRunner));
+    native->Set(isolate, "readFile", v8::FunctionTemplate::New(isolate, ReadFile));
+    native->Set(isolate, "compileFunction", v8::FunctionTemplate::New(isolate, CompileFunction));
     global->Set(isolate, "__native", native);
     v8::Local<v8::Context> context = v8::Context::New(isolate, nullptr, global);
     v8::Context::Scope context_scope(context);
@@ -220,8 +250,8 @@ extern "C" int js_run_app(const char* main_path, const char* source, size_t sour
            v8::String::NewFromUtf8(isolate, config_json, v8::NewStringType::kNormal, static_cast<int>(config_len))
                .ToLocalChecked())
         .Check();
-    if (!Run(isolate, context, "runtime.js", runtime_js_source, std::strlen(runtime_js_source), &ignored) ||
-        !Run(isolate, context, main_path, source, source_len, &ignored)) {
+    // runtime.js sets up the globals, then loads the app's main module.
+    if (!Run(isolate, context, "runtime.js", runtime_js_source, std::strlen(runtime_js_source), &ignored)) {
       status = 1;
     }
     if (status == 0) status = EventLoop(isolate, context, &app);

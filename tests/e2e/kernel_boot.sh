@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The real kernel runs the app's JavaScript: `rtctl run` (QEMU -kernel, PVH) of a fresh app
-# prints its line and exits 0; an app that calls isolate.exit(3) makes `rtctl run` exit 3; the
-# raw and ISO disk images (GRUB2, BIOS) boot and print the line too.
+# prints its line and exits 0; an app that calls isolate.exit(3) makes `rtctl run` exit 3; an
+# app's npm dependency loads with require(); the raw and ISO disk images (GRUB2, BIOS) boot and
+# print the line too.
 source "$(dirname "$0")/lib.sh"
 KERNEL=${2:?usage: $0 RTCTL KERNEL}
 [ -f "$KERNEL" ] || fail "kernel $KERNEL not built (build the 'kernel' target)"
@@ -23,6 +24,20 @@ out=$(timeout 120 "$RTCTL" run 2>"$WORK/err"); rc=$?
 set -e
 [ $rc = 3 ] || fail "an app calling isolate.exit(3): rtctl run exit $rc, want 3: $out $(cat "$WORK/err")"
 contains "$out" "leaving with 3"
+
+# An app with a real npm dependency (a local tarball: no network): the dependency loads.
+mkdir -p "$WORK/tinydep"
+echo '{"name":"tinydep","version":"1.0.0","main":"lib/tiny.js"}' >"$WORK/tinydep/package.json"
+mkdir -p "$WORK/tinydep/lib" && echo 'module.exports = (who) => `tiny says hi to ${who}`;' >"$WORK/tinydep/lib/tiny.js"
+(cd "$WORK" && npm pack ./tinydep --silent >/dev/null)
+mkdir "$WORK/withdep"
+echo '{"name":"withdep","version":"1.0.0","main":"main.js","dependencies":{"tinydep":"file:../tinydep-1.0.0.tgz"}}' >"$WORK/withdep/package.json"
+echo 'console.log(require("tinydep")("the kernel"));' >"$WORK/withdep/main.js"
+set +e
+out=$(cd "$WORK/withdep" && npm_config_offline=true timeout 120 "$RTCTL" run 2>"$WORK/err"); rc=$?
+set -e
+[ $rc = 0 ] || fail "app with a dependency: exit $rc: $out $(cat "$WORK/err")"
+contains "$out" "tiny says hi to the kernel"
 
 echo 'console.log("Hello from app!");' >index.js
 "$RTCTL" build >/dev/null   # `image NAME` takes the image from the store

@@ -8,11 +8,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; echo "--- console ---"; cat "$work/out"; exit 1; }
 
-# boot_js FILE [MEMORY_MIB]: builds an initrd with FILE as /app/FILE and boots it; sets $rc.
+# boot_js FILE|DIR [MEMORY_MIB]: builds an initrd with FILE as /app/FILE (or DIR's files under
+# /app/, main.js the entry) and boots it; sets $rc.
 boot_js() {
   local name; name=$(basename "$1")
   rm -rf "$work/root" && mkdir -p "$work/root/app"
-  cp "$1" "$work/root/app/$name"
+  if [ -d "$1" ]; then cp -r "$1"/. "$work/root/app/"; name=main.js; else cp "$1" "$work/root/app/$name"; fi
   printf '{"name":"t","version":"0.0.0","main":"/app/%s","env":{"HOST_NOW":"%s"},"args":[]}\n' "$name" "$(date +%s)" >"$work/root/runtime.json"
   (cd "$work/root" && find . | sort | cpio -o -H newc --quiet) >"$work/initrd.cpio"
   "$here/boot-kernel.sh" --machine microvm --memory "${2:-512}" --timeout 600 --initrd "$work/initrd.cpio" "$kernel" >"$work/out" 2>&1
@@ -46,9 +47,13 @@ boot_js "$here/js/unhandled.js"
 grep -q "Unhandled promise rejection: RangeError: no such thing" "$work/out" || fail "the rejection is not reported"
 grep -q "at load (/app/unhandled.js:3:9)" "$work/out" || fail "no stack for the rejection"
 
+boot_js "$here/js/modules"
+[ "$rc" = 0 ] || fail "modules: status $rc, expected 0"
+grep -q "modules: all passed" "$work/out" || fail "the module test failed"
+
 boot_js "$here/js/gc-stress.js" 256
 [ "$rc" = 0 ] || fail "gc-stress.js in 256 MiB: status $rc, expected 0"
 grep -q "gc-stress: allocated 2048 MiB" "$work/out" || fail "the GC stress test did not finish"
 grep "gc-stress:" "$work/out"
 
-echo "PASS: $checks language checks, timers, isolate.exit status, uncaught exception and unhandled rejection reports, 2 GiB allocated in 256 MiB"
+echo "PASS: $checks language checks, timers, CommonJS modules, isolate.exit status, uncaught exception and unhandled rejection reports, 2 GiB allocated in 256 MiB"

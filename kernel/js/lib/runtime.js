@@ -109,4 +109,79 @@
   Object.defineProperty(globalThis, 'isolate', { value: isolate, writable: false, configurable: false });
   delete globalThis.__native;
   delete globalThis.__config;
+
+  // CommonJS modules from the image: relative and absolute paths, node_modules lookup,
+  // package.json "main", .js/.json/index.js, a cache, cycles (partial exports), like Node.
+  const cache = new Map();
+  const dirname = (p) => p.slice(0, p.lastIndexOf('/')) || '/';
+  function normalize(path) {
+    const out = [];
+    for (const part of path.split('/')) {
+      if (part === '' || part === '.') continue;
+      if (part === '..') out.pop(); else out.push(part);
+    }
+    return '/' + out.join('/');
+  }
+  const isFile = (p) => native.readFile(p) !== undefined;
+  function asFile(p) {
+    for (const candidate of [p, p + '.js', p + '.json']) if (isFile(candidate)) return candidate;
+    return undefined;
+  }
+  function asDirectory(p) {
+    const pkgText = native.readFile(p + '/package.json');
+    if (pkgText !== undefined) {
+      const main = JSON.parse(pkgText).main;
+      if (main) {
+        const m = asFile(normalize(p + '/' + main)) || asFile(normalize(p + '/' + main) + '/index');
+        if (m) return m;
+      }
+    }
+    return asFile(p + '/index');
+  }
+  function resolve(request, fromDir) {
+    if (request.startsWith('./') || request.startsWith('../') || request.startsWith('/')) {
+      const p = normalize(request.startsWith('/') ? request : fromDir + '/' + request);
+      const found = asFile(p) || asDirectory(p);
+      if (found) return found;
+    } else {
+      for (let dir = fromDir; ; dir = dirname(dir)) {
+        if (!dir.endsWith('/node_modules')) {
+          const p = normalize(dir + '/node_modules/' + request);
+          const found = asFile(p) || asDirectory(p);
+          if (found) return found;
+        }
+        if (dir === '/') break;
+      }
+    }
+    const err = new Error(`Cannot find module '${request}' from '${fromDir}'`);
+    err.code = 'MODULE_NOT_FOUND';
+    throw err;
+  }
+  function load(filename) {
+    const cached = cache.get(filename);
+    if (cached) return cached.exports;
+    const module = { id: filename, filename, exports: {}, loaded: false, children: [] };
+    cache.set(filename, module);
+    const source = native.readFile(filename);
+    try {
+      if (filename.endsWith('.json')) {
+        module.exports = JSON.parse(source);
+      } else {
+        const fn = native.compileFunction(source, filename, 'exports', 'require', 'module', '__filename', '__dirname');
+        fn.call(module.exports, module.exports, makeRequire(filename), module, filename, dirname(filename));
+      }
+    } catch (e) {
+      cache.delete(filename);
+      throw e;
+    }
+    module.loaded = true;
+    return module.exports;
+  }
+  function makeRequire(from) {
+    const require = (request) => load(resolve(String(request), dirname(from)));
+    require.resolve = (request) => resolve(String(request), dirname(from));
+    require.cache = cache;
+    return require;
+  }
+  load(resolve(config.main, '/'));
 })(globalThis.__native, globalThis.__config);
