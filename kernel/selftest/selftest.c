@@ -33,7 +33,7 @@ int selftest_run(const char *which, const char *cmdline) {
     kprintf("selftest: crash FAILED: the write to address 0 did not fault\n");
     return EXIT_SELFTEST_FAILED;
   }
-  const struct selftest *groups[] = { selftests_memory, selftests_threads, selftests_time, selftests_libc };
+  const struct selftest *groups[] = { selftests_memory, selftests_threads, selftests_time, selftests_libc, selftests_glibc };
   int passed = 0, failed = 0;
   for (size_t g = 0; g < sizeof groups / sizeof *groups; g++) {
     for (const struct selftest *t = groups[g]; t->name; t++) {

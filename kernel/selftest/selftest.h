@@ -17,4 +17,5 @@ struct selftest { const char *name; selftest_fn fn; };
 /* Formats a failure message into a static buffer. */
 const char *selftest_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-extern const struct selftest selftests_memory[], selftests_threads[], selftests_time[], selftests_libc[];
+extern const struct selftest selftests_memory[], selftests_threads[], selftests_time[], selftests_libc[],
+    selftests_glibc[];

@@ -11,7 +11,7 @@ sample=${2:-24}
 rel="$tree/out/Release"
 export CCACHE_DISABLE=1
 echo "generating V8's headers (torque, bytecode list)..."
-ninja -C "$rel" run_torque generate_bytecode_builtins_list v8_version run_gen-regexp-special-case >/dev/null
+ninja -C "$rel" run_torque generate_bytecode_builtins_list v8_version >"$rel/pch-gen.log" || { tail -20 "$rel/pch-gen.log"; exit 1; }
 
 units=$(grep -o 'obj/deps/v8/src/[^ :]*v8_base_without_compiler\.[^ :]*\.o' "$rel/obj/tools/v8_gypfiles/v8_base_without_compiler.ninja" | sort -u)
 total=$(echo "$units" | wc -l)
