@@ -30,13 +30,14 @@ cat >"$pch_dir/v8-pch.h" <<'H'
 H
 first=$(echo "$picked" | head -1)
 cmd=$(cd "$rel" && ninja -t commands "$first" | tail -1)
-flags=$(echo "$cmd" | sed 's/^[^ ]* //; s/ -MMD -MF [^ ]*//; s/ -c [^ ]* -o [^ ]*$//')
+flags=$(echo "$cmd" | sed 's/^[^ ]* //; s/-MMD -MF [^ ]* //; s/ -c [^ ]* -o [^ ]*$//')
 s=$(date +%s%N)
 (cd "$rel" && eval "g++ $flags -x c++-header ../../out/Release/pch/v8-pch.h -o pch/v8-pch.h.gch")
 pch_ms=$(( ($(date +%s%N) - s) / 1000000 ))
 
 base_ms=0 with_ms=0 n=0
 for u in $picked; do
+  mkdir -p "$rel/$(dirname "$u")"
   cmd=$(cd "$rel" && ninja -t commands "$u" | tail -1)
   cmd=${cmd/ccache /}
   cmd=$(echo "$cmd" | sed 's/ -o [^ ]*$//')
