@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "js.h"
+#include "platform.h"
 
 extern "C" {
 #include "../core/clock.h"
@@ -21,7 +22,7 @@ extern "C" {
 
 namespace {
 
-std::unique_ptr<v8::Platform> g_platform;
+std::unique_ptr<KernelPlatform> g_platform;
 
 bool EntropySource(unsigned char* buffer, size_t length) {
   random_bytes(buffer, length);
@@ -177,8 +178,7 @@ bool ReportUnhandled(v8::Isolate* isolate, v8::Local<v8::Context> context, App* 
 // app's thread sleeps on a kernel timer. Returns the exit status.
 int EventLoop(v8::Isolate* isolate, v8::Local<v8::Context> context, App* app) {
   for (;;) {
-    while (!app->exit_requested && v8::platform::PumpMessageLoop(g_platform.get(), isolate)) {
-    }
+    g_platform->RunForegroundTasks(isolate);
     if (app->exit_requested) return app->exit_code;
     if (ReportUnhandled(isolate, context, app)) return 1;
     double next = -1;
@@ -195,8 +195,10 @@ int EventLoop(v8::Isolate* isolate, v8::Local<v8::Context> context, App* app) {
     if (app->exit_requested) return app->exit_code;
     if (ReportUnhandled(isolate, context, app)) return 1;
     if (next < 0) return 0;   // no timers, no immediates: nothing can happen any more
-    double now = static_cast<double>(clock_monotonic_ns()) / 1e6;
-    if (next > now) thread_sleep_until(static_cast<uint64_t>(next * 1e6));
+    // Sleep until the next timer, waking early for V8's own foreground tasks (posted by its
+    // worker threads, or delayed ones coming due).
+    uint64_t deadline = next <= 0 ? 1 : static_cast<uint64_t>(next * 1e6);
+    if (deadline > clock_monotonic_ns()) g_platform->WaitForForegroundWork(isolate, deadline);
   }
 }
 
@@ -207,7 +209,7 @@ extern "C" const char* js_engine_version(void) { return v8::V8::GetVersion(); }
 extern "C" int js_init(void) {
   v8::V8::SetEntropySource(EntropySource);
   // One worker thread (a kernel thread): there is one CPU.
-  g_platform = v8::platform::NewDefaultPlatform(1);
+  g_platform = NewKernelPlatform(1);
   v8::V8::InitializePlatform(g_platform.get());
   if (!v8::V8::Initialize()) {
     kprintf("js: V8 failed to initialise\n");
