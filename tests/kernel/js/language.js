@@ -84,8 +84,27 @@ check('symbol', () => {
 });
 check('weakref', () => {
   const target = {}, ref = new WeakRef(target);
-  return ref.deref() === target && typeof FinalizationRegistry === 'function';
+  return ref.deref() === target;
 });
+check('finalization_callbacks', () => new Promise((resolve) => {
+  // Objects registered then dropped: once a full collection has run (forced by growing the old
+  // generation: arrays that live long enough to be promoted), V8 posts the cleanup as a
+  // foreground task and the callbacks run.
+  let called = 0;
+  const survivors = [];
+  const registry = new FinalizationRegistry(() => { called++; });
+  (() => { for (let i = 0; i < 1000; i++) registry.register({ i }, i); })();
+  const started = isolate.uptime();
+  (function churn() {
+    for (let i = 0; i < 20; i++) {
+      survivors.push(new Array(10000).fill(i));
+      if (survivors.length > 200) survivors.shift();
+    }
+    if (called > 0) resolve(true);
+    else if (isolate.uptime() - started > 20000) resolve(false);
+    else setTimeout(churn, 1);
+  })();
+}));
 check('webassembly', () => {
   const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 7, 1, 96, 2, 127, 127, 1, 127, 3, 2, 1, 0, 7, 7, 1, 3, 97, 100,
     100, 0, 0, 10, 9, 1, 7, 0, 32, 0, 32, 1, 106, 11]);
