@@ -2,7 +2,7 @@
 #include "bootinfo.h"
 
 /* Multiboot2 information: https://www.gnu.org/software/grub/manual/multiboot2/ (section 3.6). */
-enum { MB2_TAG_END = 0, MB2_TAG_CMDLINE = 1, MB2_TAG_MODULE = 3, MB2_TAG_MMAP = 6 };
+enum { MB2_TAG_END = 0, MB2_TAG_CMDLINE = 1, MB2_TAG_MODULE = 3, MB2_TAG_MMAP = 6, MB2_TAG_ACPI_OLD = 14, MB2_TAG_ACPI_NEW = 15 };
 
 /* PVH: xen/include/public/arch-x86/hvm/start_info.h. */
 struct hvm_start_info {
@@ -48,6 +48,8 @@ static bool parse_mb2(uint64_t info, phys_ptr_fn phys, struct boot_info *bi, con
       if (end < start) { *error = "multiboot2 module ends before it starts"; return false; }
       bi->initrd_start = start;
       bi->initrd_size = end - start;
+    } else if ((type == MB2_TAG_ACPI_OLD && !bi->rsdp) || type == MB2_TAG_ACPI_NEW) {
+      bi->rsdp = info + off + 8;   /* the tag holds a copy of the RSDP itself */
     } else if (type == MB2_TAG_MMAP) {
       uint32_t entry_size;
       memcpy(&entry_size, tag + 8, 4);
@@ -72,6 +74,7 @@ static bool parse_pvh(uint64_t info, phys_ptr_fn phys, struct boot_info *bi, con
   bi->info_start = info;
   bi->info_size = sizeof *si;
   if (si->cmdline_paddr) copy_cmdline(bi, phys(si->cmdline_paddr, 1), sizeof bi->cmdline);
+  bi->rsdp = si->rsdp_paddr;
   if (si->nr_modules) {
     const struct hvm_modlist_entry *m = phys(si->modlist_paddr, sizeof *m);
     bi->initrd_start = m->paddr;

@@ -21,6 +21,7 @@ struct boot_info {
   char cmdline[512];
   uint64_t initrd_start, initrd_size;   /* physical; size 0 when there is none */
   uint64_t info_start, info_size;       /* the loader's own structures, to keep free of */
+  uint64_t rsdp;                        /* ACPI root pointer (physical), 0 when not given */
 };
 
 /* `phys` turns a physical address into a pointer (identity in the kernel). Returns false with

@@ -18,6 +18,7 @@
 #include "../arch/x86_64/cpu.h"
 #include "../arch/x86_64/gdt.h"
 #include "../arch/x86_64/trap.h"
+#include "../drivers/acpi.h"
 #include "../drivers/serial.h"
 #include "../selftest/selftest.h"
 
@@ -53,6 +54,7 @@ void kmain(uint32_t magic, uint64_t info) {
   memory_init(&boot_info);
   paging_init();
   vm_init();
+  acpi_init(boot_info.rsdp);
   clock_init();
   random_init();
   sched_init();

@@ -58,7 +58,7 @@ static void pvh(void) {
   static struct hvm_modlist_entry mod = { 0x2000000, 777, 0, 0 };
   static struct hvm_memmap_entry map[2] = { { 0, 0x9fc00, 1, 0 }, { 0x100000, 0xff00000, 1, 0 } };
   struct hvm_start_info si = { PVH_START_MAGIC, 1, 0, 1, (uint64_t)(uintptr_t)&mod, (uint64_t)(uintptr_t)cmdline,
-                               0, (uint64_t)(uintptr_t)map, 2, 0 };
+                               0xf5a40, (uint64_t)(uintptr_t)map, 2, 0 };
   struct boot_info bi;
   const char *err;
   CHECK(bootinfo_parse(0, (uint64_t)(uintptr_t)&si, identity, &bi, &err));
@@ -68,6 +68,7 @@ static void pvh(void) {
   CHECK_EQ(bi.initrd_size, 777);
   CHECK_EQ(bi.nregions, 2);
   CHECK_EQ(bi.regions[1].size, 0xff00000);
+  CHECK_EQ(bi.rsdp, 0xf5a40);
 
   si.version = 0;   /* version 0 has no memory map */
   CHECK(!bootinfo_parse(0, (uint64_t)(uintptr_t)&si, identity, &bi, &err));
