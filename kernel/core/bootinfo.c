@@ -4,15 +4,6 @@
 /* Multiboot2 information: https://www.gnu.org/software/grub/manual/multiboot2/ (section 3.6). */
 enum { MB2_TAG_END = 0, MB2_TAG_CMDLINE = 1, MB2_TAG_MODULE = 3, MB2_TAG_MMAP = 6, MB2_TAG_ACPI_OLD = 14, MB2_TAG_ACPI_NEW = 15 };
 
-/* PVH: xen/include/public/arch-x86/hvm/start_info.h. */
-struct hvm_start_info {
-  uint32_t magic, version, flags, nr_modules;
-  uint64_t modlist_paddr, cmdline_paddr, rsdp_paddr, memmap_paddr;
-  uint32_t memmap_entries, reserved;
-};
-struct hvm_modlist_entry { uint64_t paddr, size, cmdline_paddr, reserved; };
-struct hvm_memmap_entry { uint64_t addr, size; uint32_t type, reserved; };
-
 static void add_region(struct boot_info *bi, uint64_t start, uint64_t size, uint32_t type) {
   if (bi->nregions < BOOTINFO_MAX_REGIONS && size)
     bi->regions[bi->nregions++] = (struct mem_region){ start, size, type };

@@ -9,6 +9,15 @@
 #define PVH_START_MAGIC 0x336ec578u
 #define BOOTINFO_MAX_REGIONS 64
 
+/* PVH's start info (xen/include/public/arch-x86/hvm/start_info.h, version 1). */
+struct hvm_start_info {
+  uint32_t magic, version, flags, nr_modules;
+  uint64_t modlist_paddr, cmdline_paddr, rsdp_paddr, memmap_paddr;
+  uint32_t memmap_entries, reserved;
+};
+struct hvm_modlist_entry { uint64_t paddr, size, cmdline_paddr, reserved; };
+struct hvm_memmap_entry { uint64_t addr, size; uint32_t type, reserved; };
+
 enum boot_protocol { BOOT_UNKNOWN, BOOT_MULTIBOOT2, BOOT_PVH };
 enum mem_type { MEM_USABLE = 1, MEM_RESERVED = 2, MEM_ACPI = 3, MEM_NVS = 4, MEM_BAD = 5 };
 

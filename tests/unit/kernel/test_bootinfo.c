@@ -45,14 +45,6 @@ static void multiboot2(void) {
   CHECK(err && strstr(err, "overruns"));
 }
 
-struct hvm_start_info {
-  uint32_t magic, version, flags, nr_modules;
-  uint64_t modlist_paddr, cmdline_paddr, rsdp_paddr, memmap_paddr;
-  uint32_t memmap_entries, reserved;
-};
-struct hvm_modlist_entry { uint64_t paddr, size, cmdline_paddr, reserved; };
-struct hvm_memmap_entry { uint64_t addr, size; uint32_t type, reserved; };
-
 static void pvh(void) {
   static const char cmdline[] = "selftest=crash";
   static struct hvm_modlist_entry mod = { 0x2000000, 777, 0, 0 };
