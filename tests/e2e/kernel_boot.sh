@@ -15,6 +15,14 @@ set -e
 [ $rc = 0 ] || fail "run exit $rc, want 0: $out $(cat "$WORK/err")"
 contains "$out" "Hello from app!"
 
+# -e reaches the app as isolate.env.
+echo 'console.log(`env says ${isolate.env.GREETING}`);' >index.js
+set +e
+out=$(timeout 120 "$RTCTL" run -e GREETING=bonjour 2>"$WORK/err"); rc=$?
+set -e
+[ $rc = 0 ] || fail "run -e: exit $rc: $out $(cat "$WORK/err")"
+contains "$out" "env says bonjour"
+
 cat >index.js <<'JS'
 console.log("leaving with 3");
 isolate.exit(3);
