@@ -68,16 +68,32 @@ class TaskQueue {
     return task;
   }
 
-  // Waits until a task is ready or due, or `deadline_ns` (0: none) passes; takes nothing.
-  void Wait(uint64_t deadline_ns) {
+  // Waits until a task is ready or due, or `deadline_ns` passes, or (with no deadline)
+  // `nothing_pending()` says no work can come; takes nothing.
+  template <typename Idle>
+  void Wait(uint64_t deadline_ns, Idle nothing_pending) {
     mutex_lock(&lock_);
     while (ready_.empty() && !terminated_) {
       uint64_t wake = NextDeadlineLocked();
       if (deadline_ns && (!wake || deadline_ns < wake)) wake = deadline_ns;
-      uint64_t now = clock_monotonic_ns();
-      if ((wake && now >= wake) || (!wake && !deadline_ns)) break;
+      if (wake && clock_monotonic_ns() >= wake) break;
+      if (!deadline_ns && nothing_pending()) break;
       condvar_wait_until(&changed_, &lock_, wake);
     }
+    mutex_unlock(&lock_);
+  }
+
+  bool HasReady() {
+    mutex_lock(&lock_);
+    bool ready = !ready_.empty();
+    mutex_unlock(&lock_);
+    return ready;
+  }
+
+  // Makes waiters look again (the background went idle).
+  void Wake() {
+    mutex_lock(&lock_);
+    condvar_broadcast(&changed_);
     mutex_unlock(&lock_);
   }
 
@@ -148,7 +164,10 @@ class Platform final : public KernelPlatform {
 
   std::shared_ptr<v8::TaskRunner> GetForegroundTaskRunner(v8::Isolate* isolate) override { return RunnerOf(isolate); }
 
-  void CallOnWorkerThread(std::unique_ptr<v8::Task> task) override { background_.Post(std::move(task)); }
+  void CallOnWorkerThread(std::unique_ptr<v8::Task> task) override {
+    __atomic_add_fetch(&background_outstanding_, 1, __ATOMIC_SEQ_CST);
+    background_.Post(std::make_unique<CountedTask>(this, std::move(task)));
+  }
   void CallDelayedOnWorkerThread(std::unique_ptr<v8::Task> task, double delay) override {
     background_.PostDelayed(std::move(task), delay);
   }
@@ -173,12 +192,37 @@ class Platform final : public KernelPlatform {
   }
 
   void WaitForForegroundWork(v8::Isolate* isolate, uint64_t deadline_ns) override {
-    RunnerOf(isolate)->queue.Wait(deadline_ns);
+    RunnerOf(isolate)->queue.Wait(deadline_ns, [this] { return BackgroundIdle(); });
   }
+
+  bool HasPendingWork(v8::Isolate* isolate) override { return RunnerOf(isolate)->queue.HasReady() || !BackgroundIdle(); }
 
   uint64_t NextForegroundDeadline(v8::Isolate* isolate) override { return RunnerOf(isolate)->queue.NextDeadline(); }
 
  private:
+  // A background task counted until it has run: the event loop keeps the app alive meanwhile.
+  class CountedTask final : public v8::Task {
+   public:
+    CountedTask(Platform* platform, std::unique_ptr<v8::Task> task) : platform_(platform), task_(std::move(task)) {}
+    void Run() override {
+      task_->Run();
+      task_.reset();
+      if (__atomic_sub_fetch(&platform_->background_outstanding_, 1, __ATOMIC_SEQ_CST) == 0) platform_->WakeAll();
+    }
+
+   private:
+    Platform* platform_;
+    std::unique_ptr<v8::Task> task_;
+  };
+
+  bool BackgroundIdle() { return __atomic_load_n(&background_outstanding_, __ATOMIC_SEQ_CST) == 0; }
+
+  void WakeAll() {
+    mutex_lock(&runners_lock_);
+    for (auto& entry : runners_) entry.second->queue.Wake();
+    mutex_unlock(&runners_lock_);
+  }
+
   static void* WorkerMain(void* arg) {
     Platform* self = static_cast<Platform*>(arg);
     while (std::unique_ptr<v8::Task> task = self->background_.WaitPop(0)) task->Run();
@@ -198,6 +242,7 @@ class Platform final : public KernelPlatform {
   v8::TracingController tracing_;
   TaskQueue background_;
   std::vector<struct thread*> workers_;
+  int background_outstanding_ = 0;
   struct mutex runners_lock_;
   std::map<v8::Isolate*, std::shared_ptr<ForegroundRunner>> runners_;
 };

@@ -194,7 +194,14 @@ int EventLoop(v8::Isolate* isolate, v8::Local<v8::Context> context, App* app) {
     }
     if (app->exit_requested) return app->exit_code;
     if (ReportUnhandled(isolate, context, app)) return 1;
-    if (next < 0) return 0;   // no timers, no immediates: nothing can happen any more
+    if (next < 0) {
+      // No timers or immediates: the app lives on only while V8 still has work that can come
+      // back to it (background tasks, ready foreground tasks). V8's delayed housekeeping tasks
+      // do not keep it alive.
+      if (!g_platform->HasPendingWork(isolate)) return 0;
+      g_platform->WaitForForegroundWork(isolate, 0);
+      continue;
+    }
     // Sleep until the next timer, waking early for V8's own foreground tasks (posted by its
     // worker threads, or delayed ones coming due).
     uint64_t deadline = next <= 0 ? 1 : static_cast<uint64_t>(next * 1e6);

@@ -111,6 +111,13 @@ check('webassembly', () => {
   const add = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports.add;
   return add(40, 2) === 42 && add(0x7fffffff, 1) === -0x80000000;
 });
+check('webassembly_async', async () => {
+  // Compiled on a worker thread, finished by a foreground task: the loop must wait for it.
+  const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 7, 1, 96, 2, 127, 127, 1, 127, 3, 2, 1, 0, 7, 7, 1, 3, 97, 100,
+    100, 0, 0, 10, 9, 1, 7, 0, 32, 0, 32, 1, 106, 11]);
+  const { instance } = await WebAssembly.instantiate(bytes);
+  return instance.exports.add(2, 3) === 5;
+});
 check('stack_traces', () => {
   function inner() { return new Error('here'); }
   const e = inner();
