@@ -47,7 +47,7 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 # apt-get source needs the deb-src index even when no package is missing.
-if [ "$need_update" = 1 ] || [ ${#missing[@]} -gt 0 ] || ! ls /var/lib/apt/lists/*_Sources >/dev/null 2>&1; then
+if [ "$need_update" = 1 ] || [ ${#missing[@]} -gt 0 ] || ! ls /var/lib/apt/lists/*_Sources* >/dev/null 2>&1; then
   echo "setup-host: apt-get update"
   apt-get update -q >/dev/null
 fi
