@@ -24,6 +24,10 @@ int pthread_condattr_init(void *a);
 int pthread_condattr_setclock(void *a, int clock);
 int pthread_cond_init(void *c, const void *a);
 long syscall(long number, ...);
+int pthread_key_create(unsigned *key, void (*destructor)(void *));
+int pthread_key_delete(unsigned key);
+void *pthread_getspecific(unsigned key);
+int pthread_setspecific(unsigned key, const void *value);
 
 static const char *memory(void) {
   if (glibc_sysconf(GLIBC_SC_PAGESIZE) != 4096) return "sysconf(_SC_PAGESIZE) is not 4096";
@@ -95,6 +99,14 @@ static const char *locks(void) {
   int rc = pthread_cond_timedwait(cond, plain, &abs);
   pthread_mutex_unlock(plain);
   if (rc != GLIBC_ETIMEDOUT) return selftest_fail("pthread_cond_timedwait returned %d, not glibc's ETIMEDOUT (110)", rc);
+  unsigned k1, k2;
+  static int value;
+  if (pthread_key_create(&k1, 0) || pthread_setspecific(k1, &value) || pthread_getspecific(k1) != &value)
+    return "a thread-specific key does not keep its value";
+  pthread_key_delete(k1);
+  if (pthread_key_create(&k2, 0)) return "cannot create a key";
+  if (pthread_getspecific(k2)) return "a new key shows the value stored under a deleted one";
+  pthread_key_delete(k2);
   return 0;
 }
 

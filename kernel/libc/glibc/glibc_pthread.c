@@ -74,7 +74,10 @@ int pthread_kill(glibc_pthread_t t, int sig) {
 #define KEYS_MAX 128
 static void (*key_destructors[KEYS_MAX])(void *);
 static bool key_used[KEYS_MAX];
-static _Thread_local void *key_values[KEYS_MAX];
+/* A key's generation changes when it is deleted, so a reused slot never shows a thread the
+ * value it stored under the old key. */
+static unsigned key_generation[KEYS_MAX];
+static _Thread_local struct { void *value; unsigned generation; } key_values[KEYS_MAX];
 
 int pthread_key_create(unsigned *key, void (*destructor)(void *)) {
   uint64_t f = irq_save();
@@ -94,12 +97,17 @@ int __pthread_key_create(unsigned *key, void (*destructor)(void *)) { return pth
 int pthread_key_delete(unsigned key) {
   if (key >= KEYS_MAX || !key_used[key]) return EINVAL;
   key_used[key] = false;
+  key_generation[key]++;
   return 0;
 }
-void *pthread_getspecific(unsigned key) { return key < KEYS_MAX ? key_values[key] : 0; }
+void *pthread_getspecific(unsigned key) {
+  if (key >= KEYS_MAX || key_values[key].generation != key_generation[key]) return 0;
+  return key_values[key].value;
+}
 int pthread_setspecific(unsigned key, const void *value) {
   if (key >= KEYS_MAX || !key_used[key]) return EINVAL;
-  key_values[key] = (void *)value;
+  key_values[key].value = (void *)value;
+  key_values[key].generation = key_generation[key];
   return 0;
 }
 
@@ -108,9 +116,9 @@ void glibc_thread_exit_hook(void) {
   for (int round = 0; round < 4; round++) {
     bool any = false;
     for (unsigned k = 0; k < KEYS_MAX; k++) {
-      void *v = key_values[k];
+      void *v = pthread_getspecific(k);
       if (v && key_used[k] && key_destructors[k]) {
-        key_values[k] = 0;
+        key_values[k].value = 0;
         key_destructors[k](v);
         any = true;
       }
