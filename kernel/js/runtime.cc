@@ -138,14 +138,13 @@ void ReportException(v8::Isolate* isolate, v8::TryCatch* try_catch) {
   std::fflush(stderr);
 }
 
-bool Run(v8::Isolate* isolate, v8::Local<v8::Context> context, const char* name, const char* source, size_t len,
-         v8::Local<v8::Value>* result) {
+bool Run(v8::Isolate* isolate, v8::Local<v8::Context> context, const char* name, const char* source, size_t len) {
   v8::TryCatch try_catch(isolate);
   v8::ScriptOrigin origin(isolate, v8::String::NewFromUtf8(isolate, name).ToLocalChecked());
   v8::Local<v8::String> code;
   v8::Local<v8::Script> script;
   if (!v8::String::NewFromUtf8(isolate, source, v8::NewStringType::kNormal, static_cast<int>(len)).ToLocal(&code) ||
-      !v8::Script::Compile(context, code, &origin).ToLocal(&script) || !script->Run(context).ToLocal(result)) {
+      !v8::Script::Compile(context, code, &origin).ToLocal(&script) || script->Run(context).IsEmpty()) {
     if (try_catch.HasTerminated() && AppOf(isolate)->exit_requested) return true;
     ReportException(isolate, &try_catch);
     return false;
@@ -252,7 +251,6 @@ extern "C" int js_run_app(const char* config_json, size_t config_len) {
     v8::Context::Scope context_scope(context);
     app.unhandled.Reset(isolate, v8::Map::New(isolate));
     isolate->SetPromiseRejectCallback(OnPromiseReject);
-    v8::Local<v8::Value> ignored;
     // The runtime library sets up console and isolate, reading the config it is given.
     v8::Local<v8::Object> g = context->Global();
     g->Set(context, v8::String::NewFromUtf8Literal(isolate, "__config"),
@@ -260,7 +258,7 @@ extern "C" int js_run_app(const char* config_json, size_t config_len) {
                .ToLocalChecked())
         .Check();
     // runtime.js sets up the globals, then loads the app's main module.
-    if (!Run(isolate, context, "runtime.js", runtime_js_source, std::strlen(runtime_js_source), &ignored)) {
+    if (!Run(isolate, context, "runtime.js", runtime_js_source, std::strlen(runtime_js_source))) {
       status = 1;
     }
     if (status == 0) status = EventLoop(isolate, context, &app);

@@ -27,6 +27,8 @@ grep -q "language: all passed" "$work/out" || fail "the language test did not fi
 checks=$(grep -c "^ok " "$work/out")
 expected=$(grep -c "^check('" "$here/js/language.js")
 [ "$checks" = "$expected" ] || fail "$checks checks passed, language.js has $expected"
+grep -qxF "format: { a: 1, b: [ 1, \"two\" ], \"c-d\": null } Map(1) { 1 => { x: 2n } } Set(1) { \"s\" } { name: \"loop\", self: [Circular] } [] {} [Function: (anonymous)] Symbol(q)" <(tr -d '\r' <"$work/out") ||
+  fail "console.log formatting: $(grep '^format:' "$work/out")"
 grep "js: V8" "$work/out"
 
 boot_js "$here/js/exit-status.js"

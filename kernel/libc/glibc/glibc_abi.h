@@ -10,7 +10,6 @@
 /* errno values are the same in newlib and glibc for the common ones, except: */
 #define GLIBC_ETIMEDOUT 110
 #define GLIBC_ENOSYS 38
-#define GLIBC_EOVERFLOW 75
 #define GLIBC_ENOTSUP 95
 #define GLIBC_EDEADLK 35
 
@@ -32,7 +31,6 @@
 #define GLIBC_MAP_FIXED 0x10
 #define GLIBC_MAP_ANONYMOUS 0x20
 #define GLIBC_MAP_NORESERVE 0x4000
-#define GLIBC_MAP_FIXED_NOREPLACE 0x100000
 #define GLIBC_MAP_FAILED ((void *)-1)
 #define GLIBC_MADV_DONTNEED 4
 #define GLIBC_MADV_FREE 8
@@ -43,9 +41,6 @@
 #define GLIBC_SC_NPROCESSORS_CONF 83
 #define GLIBC_SC_NPROCESSORS_ONLN 84
 #define GLIBC_SC_PHYS_PAGES 85
-
-#define GLIBC_O_ACCMODE 03
-#define GLIBC_O_CREAT 0100
 
 struct glibc_timespec { int64_t tv_sec; long tv_nsec; };
 
@@ -68,6 +63,3 @@ _Static_assert(sizeof(struct glibc_stat) == 144, "glibc struct stat is 144 bytes
 struct glibc_rlimit { uint64_t rlim_cur, rlim_max; };
 #define GLIBC_RLIM_INFINITY (~0ull)
 #define GLIBC_RLIMIT_STACK 3
-#define GLIBC_RLIMIT_AS 9
-#define GLIBC_RLIMIT_DATA 2
-#define GLIBC_RLIMIT_NOFILE 7
