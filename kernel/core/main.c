@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "app.h"
+#include "app_log.h"
 #include "bootinfo.h"
 #include "clock.h"
 #include "cmdline.h"
@@ -74,7 +75,11 @@ void kmain(uint32_t magic, uint64_t info) {
 
   char arg[64];
   int status;
-  if (cmdline_get(boot_info.cmdline, "selftest", arg, sizeof arg)) status = selftest_run(arg, boot_info.cmdline);
-  else status = app_run(&boot_info);
+  if (cmdline_get(boot_info.cmdline, "selftest", arg, sizeof arg)) {
+    status = selftest_run(arg, boot_info.cmdline);
+  } else {
+    app_log_init();
+    status = app_run(&boot_info);
+  }
   machine_exit(status);
 }

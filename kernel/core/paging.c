@@ -57,3 +57,11 @@ int paging_set(uint64_t va, uint64_t value) {
   invlpg(va);
   return rc;
 }
+
+int paging_map_mmio(uint64_t phys, uint64_t size) {
+  for (uint64_t va = phys & ~0xfffull; va < phys + size; va += PAGE_SIZE) {
+    if (paging_is_mapped(va)) continue;
+    if (paging_set(va, va | PTE_PRESENT | PTE_WRITE | PTE_PCD | PTE_PWT | nx())) return -1;
+  }
+  return 0;
+}

@@ -12,3 +12,6 @@ bool paging_is_guard(uint64_t va);
 /* Sets one 4 KiB entry and flushes it from the TLB. */
 int paging_set(uint64_t va, uint64_t value);
 uint64_t paging_get(uint64_t va);
+/* Identity-maps a device's memory range uncached (a PCI BAR); pages already mapped are kept.
+ * Returns -1 when out of memory for page tables. */
+int paging_map_mmio(uint64_t phys, uint64_t size);

@@ -2,6 +2,7 @@
  * status*2+1. Without that device, ACPI power-off (the status cannot travel that way, so it is
  * printed); without ACPI either, the machine halts with interrupts off, after saying so. */
 #include "../arch/x86_64/cpu.h"
+#include "../core/app_log.h"
 #include "../core/machine.h"
 #include "serial.h"
 #include "acpi.h"
@@ -10,6 +11,7 @@
 #define DEBUG_EXIT_PORT 0xf4
 
 void machine_exit(int status) {
+  app_log_flush(); /* the host must have the app's last words before the VM is gone */
   irq_disable();
   outl(DEBUG_EXIT_PORT, (uint32_t)status);
   char msg[96];

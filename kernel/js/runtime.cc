@@ -13,6 +13,7 @@
 #include "platform.h"
 
 extern "C" {
+#include "../core/app_log.h"
 #include "../core/clock.h"
 #include "../core/log.h"
 #include "../core/memory.h"
@@ -36,6 +37,7 @@ std::string ToString(v8::Isolate* isolate, v8::Local<v8::Value> value) {
 
 // Per-app state reached from the isolate (its data slot 0).
 struct App {
+  std::string name = "app";                 // the image's name: the log channel's isolate name
   bool exit_requested = false;
   int exit_code = 0;
   v8::Global<v8::Function> run_timers;      // lib/runtime.js: runs due timers, returns the next deadline
@@ -44,13 +46,20 @@ struct App {
 
 App* AppOf(v8::Isolate* isolate) { return static_cast<App*>(isolate->GetData(0)); }
 
-// console.log and friends: arguments formatted by the JS side (lib/console.js), one line.
+// console.log and friends: arguments formatted by the JS side (lib/runtime.js) into one
+// message, with its level, onto the log channel.
 void Write(const v8::FunctionCallbackInfo<v8::Value>& args) {
   v8::Isolate* isolate = args.GetIsolate();
-  std::string line = args.Length() > 0 ? ToString(isolate, args[0]) : std::string();
-  line += '\n';
-  std::fwrite(line.data(), 1, line.size(), stdout);
-  std::fflush(stdout);
+  std::string text = args.Length() > 0 ? ToString(isolate, args[0]) : std::string();
+  int level = args.Length() > 1 ? args[1]->Int32Value(isolate->GetCurrentContext()).FromMaybe(LOG_LEVEL_INFO)
+                                : LOG_LEVEL_INFO;
+  if (level < LOG_LEVEL_DEBUG || level > LOG_LEVEL_ERROR) level = LOG_LEVEL_INFO;
+  app_log_write(AppOf(isolate)->name.c_str(), static_cast<log_level>(level), text.data(), text.size());
+}
+
+// Runtime reports (uncaught exceptions, unhandled rejections): error records of the isolate.
+void LogError(v8::Isolate* isolate, const std::string& text) {
+  app_log_write(AppOf(isolate)->name.c_str(), LOG_LEVEL_ERROR, text.data(), text.size());
 }
 
 void Exit(const v8::FunctionCallbackInfo<v8::Value>& args) {
@@ -134,8 +143,7 @@ void ReportException(v8::Isolate* isolate, v8::TryCatch* try_catch) {
               std::to_string(message->GetLineNumber(context).FromMaybe(0)) + ")";
     }
   }
-  std::fprintf(stderr, "Uncaught %s\n", text.c_str());
-  std::fflush(stderr);
+  LogError(isolate, "Uncaught " + text);
 }
 
 bool Run(v8::Isolate* isolate, v8::Local<v8::Context> context, const char* name, const char* source, size_t len) {
@@ -167,8 +175,7 @@ bool ReportUnhandled(v8::Isolate* isolate, v8::Local<v8::Context> context, App* 
   } else {
     text = ToString(isolate, reason);
   }
-  std::fprintf(stderr, "Unhandled promise rejection: %s\n", text.c_str());
-  std::fflush(stderr);
+  LogError(isolate, "Unhandled promise rejection: " + text);
   return true;
 }
 
@@ -206,6 +213,18 @@ int EventLoop(v8::Isolate* isolate, v8::Local<v8::Context> context, App* app) {
     uint64_t deadline = next <= 0 ? 1 : static_cast<uint64_t>(next * 1e6);
     if (deadline > clock_monotonic_ns()) g_platform->WaitForForegroundWork(isolate, deadline);
   }
+}
+
+// The "name" of the image config (runtime.json), or "app" when it has none.
+std::string ImageName(v8::Isolate* isolate, v8::Local<v8::Context> context, const char* json, size_t len) {
+  v8::Local<v8::String> text;
+  v8::Local<v8::Value> config, name;
+  if (v8::String::NewFromUtf8(isolate, json, v8::NewStringType::kNormal, static_cast<int>(len)).ToLocal(&text) &&
+      v8::JSON::Parse(context, text).ToLocal(&config) && config->IsObject() &&
+      config.As<v8::Object>()->Get(context, v8::String::NewFromUtf8Literal(isolate, "name")).ToLocal(&name) &&
+      name->IsString() && name.As<v8::String>()->Length() > 0)
+    return ToString(isolate, name);
+  return "app";
 }
 
 }  // namespace
@@ -250,6 +269,7 @@ extern "C" int js_run_app(const char* config_json, size_t config_len) {
     v8::Local<v8::Context> context = v8::Context::New(isolate, nullptr, global);
     v8::Context::Scope context_scope(context);
     app.unhandled.Reset(isolate, v8::Map::New(isolate));
+    app.name = ImageName(isolate, context, config_json, config_len);
     isolate->SetPromiseRejectCallback(OnPromiseReject);
     // The runtime library sets up console and isolate, reading the config it is given.
     v8::Local<v8::Object> g = context->Global();

@@ -34,12 +34,14 @@
     return args.map((a) => format(a, 0, new Set())).join(' ');
   }
 
+  // Levels as the log channel numbers them (kernel/core/log_record.h).
+  const DEBUG = 0, INFO = 1, WARN = 2, ERROR = 3;
   const console = {
-    log: (...args) => native.write(line(args)),
-    info: (...args) => native.write(line(args)),
-    warn: (...args) => native.write(line(args)),
-    error: (...args) => native.write(line(args)),
-    debug: (...args) => native.write(line(args)),
+    log: (...args) => native.write(line(args), INFO),
+    info: (...args) => native.write(line(args), INFO),
+    warn: (...args) => native.write(line(args), WARN),
+    error: (...args) => native.write(line(args), ERROR),
+    debug: (...args) => native.write(line(args), DEBUG),
   };
 
   const isolate = {
@@ -47,7 +49,7 @@
     env: Object.freeze({ ...config.env }),
     args: Object.freeze([...(config.args || [])]),
     system: undefined,
-    log: (...args) => native.write(line(args)),
+    log: (...args) => native.write(line(args), INFO),
     exit: (code = 0) => native.exit(code | 0),
     uptime: () => native.uptime(),   // ms since the kernel's first instruction
   };

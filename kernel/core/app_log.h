@@ -1,0 +1,11 @@
+/* The isolates' log: framed records (log_record.h) over virtio-console when the VM has one,
+ * else plain lines on the serial console (a VM started without rtctl still shows them). */
+#pragma once
+#include <stddef.h>
+#include "log_record.h"
+
+/* Looks for the virtio-console device; says on the kernel console where isolate logs go. */
+void app_log_init(void);
+void app_log_write(const char *isolate, enum log_level level, const char *message, size_t len);
+/* Waits (bounded) until the host has every record: before the machine ends. */
+void app_log_flush(void);
