@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Faults between rtctl and a real registry:
+# - a corrupted blob (a fault-injecting proxy flips a byte of blob GET bodies) is rejected on pull:
+#   non-zero exit, "digest mismatch", the ref not in `rtctl images`, no partial or temporary file
+#   left in the store; the same when only one layer is corrupted (whatever else was kept is whole,
+#   content-addressed blobs); the same pull through the proxy in pass mode then succeeds;
+# - a push killed (kill -9) half way through a chunked upload leaves no tag and no manifest in the
+#   registry; a re-run completes and pulls back with the same digest.
+# The kernel is a stand-in file: nothing boots here.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/registry_lib.sh"
+export RUNTIMEJS_KERNEL=$WORK/kernel.elf
+head -c 300000 /dev/urandom > "$RUNTIMEJS_KERNEL"   # a kernel blob that is not tiny
+start_registry reg
+new_store a
+cd "$WORK" && "$RTCTL" new hello >/dev/null
+must_rtctl build hello
+must_rtctl push hello "$REG/demo/hello:v1"
+pushed=$(digest_of "$(tail -n 1 <<<"$OUT")")
+[ -n "$pushed" ] || fail "push printed no digest: $OUT"
+layers=$(manifest_json "$REG" demo/hello v1 | python3 -c 'import json, sys
+m = json.load(sys.stdin)
+for l in sorted(m["layers"], key=lambda l: -l["size"]): print(l["digest"])')
+biggest=$(head -n 1 <<<"$layers")
+
+store_files() { (cd "$XDG_DATA_HOME" && find . -type f | sort); }
+# check_store_clean BEFORE: files added since BEFORE are only layout scaffolding (oci-layout,
+# index.json, lock files) or whole blobs named by their content's sha256; none is under a temp name.
+check_store_clean() {
+  local f bad=
+  while read -r f; do
+    [ -n "$f" ] || continue
+    case $f in
+      */oci-layout|*/index.json|*.lock) continue;;
+      */blobs/sha256/*)
+        [ "$(sha256sum < "$XDG_DATA_HOME/$f" | cut -d' ' -f1)" = "${f##*/}" ] && continue;;
+    esac
+    bad="$bad $f"
+  done < <(comm -13 <(echo "$1") <(store_files))
+  [ -z "$bad" ] || fail "a failed pull left files in the store:$bad"
+}
+# pull_rejected REF WHAT: the pull fails with "digest mismatch" and leaves nothing behind.
+pull_rejected() {
+  local before
+  before=$(store_files)
+  run_rtctl "$WORK/out" "$WORK/err" pull "$1"
+  local all
+  all=$(cat "$WORK/out" "$WORK/err")
+  [ $RC != 0 ] || fail "$2: pull of a corrupted blob succeeded: $all"
+  contains "$all" "digest mismatch"
+  grep -q CORRUPTED "$PROXY_LOG" || fail "$2: the proxy corrupted nothing (log: $(cat "$PROXY_LOG"))"
+  images_has "$1" && fail "$2: the rejected ref is listed by rtctl images: $("$RTCTL" images)"
+  check_store_clean "$before"
+  echo "$2: pull exit $RC, \"$(grep -m1 'digest mismatch' <<<"$all")\"; ref not listed; store clean"
+}
+
+# Every blob corrupted.
+start_proxy bad "$REG" --mode corrupt
+new_store b
+pull_rejected "$PROXY/demo/hello:v1" "every blob corrupted"
+for d in $layers; do
+  find "$XDG_DATA_HOME" -path "*/blobs/sha256/${d#sha256:}" | grep -q . && fail "every blob corrupted: layer $d is in the store"
+done
+# Only the biggest layer corrupted (the others may be fetched and kept whole).
+start_proxy bad1 "$REG" --mode corrupt --corrupt-digest "$biggest"
+pull_rejected "$PROXY/demo/hello:v1" "only $biggest corrupted"
+find "$XDG_DATA_HOME" -path "*/blobs/sha256/${biggest#sha256:}" | grep -q . && fail "the corrupted layer is in the store"
+# The same proxy passing bytes through: the pull works, into the store that saw the failures.
+echo pass > "$PROXY_MODE_FILE"
+must_rtctl pull "$PROXY/demo/hello:v1"
+[ "$(tail -n 1 <<<"$OUT")" = "pulled $PROXY/demo/hello:v1 $pushed" ] || fail "pull through the proxy in pass mode: $OUT"
+images_has "$PROXY/demo/hello:v1" || fail "the good pull is not listed"
+echo "the same pull through the proxy in pass mode: $pushed"
+
+# A push killed half way: a 50 MiB initrd in 1 MiB chunks through a proxy throttled to ~4 MB/s.
+new_store c
+make_big_app big 50
+must_rtctl build "$WORK/big"
+built=$(digest_of "$OUT")
+start_registry reg2
+start_proxy slow "$REG" --throttle 4000000
+"$RTCTL" push --chunk-size 1048576 big "$PROXY/demo/big:v1" >"$WORK/killed.out" 2>"$WORK/killed.err" </dev/null &
+pid=$!
+echo $pid >> "$WORK/pids"
+patches() { grep -cE '^PATCH /v2/demo/big/blobs/uploads/.* 202 ' "$PROXY_LOG" || true; }
+wait_until 120 eval '[ "$(patches)" -ge 3 ] || ! kill -0 $pid 2>/dev/null'
+kill -0 $pid 2>/dev/null || fail "push ended before it could be killed: $(cat "$WORK/killed.out" "$WORK/killed.err")"
+kill -9 $pid
+wait $pid 2>/dev/null || true
+grep -q '^pushed ' "$WORK/killed.out" && fail "the push had finished before the kill"
+echo "killed the push after $(patches) PATCHes ($(grep -c . "$PROXY_LOG") requests)"
+grep -q '^PUT /v2/demo/big/manifests/' "$PROXY_LOG" && fail "the manifest was PUT before the blobs were all uploaded"
+tags=$(curl -s -w ' %{http_code}' "http://$REG/v2/demo/big/tags/list")
+case $tags in
+  *' 404') ;;
+  *' 200') grep -q '"v1"' <<<"$tags" && fail "a dangling tag after the killed push: $tags";;
+  *) fail "tags/list: $tags";;
+esac
+[ "$(http_status "http://$REG/v2/demo/big/manifests/v1" -H 'Accept: application/vnd.oci.image.manifest.v1+json')" = 404 ] ||
+  fail "manifest v1 is there after the killed push"
+echo "after the kill: tags/list says ${tags##* } (${tags% *}), manifest v1 404"
+# The re-run, straight to the registry.
+must_rtctl push big "$REG/demo/big:v1"
+[ "$(tail -n 1 <<<"$OUT")" = "pushed $REG/demo/big:v1 $built" ] || fail "re-run push: $OUT"
+curl -sf "http://$REG/v2/demo/big/tags/list" | grep -q '"v1"' || fail "tag v1 missing after the re-run"
+new_store d
+must_rtctl pull "$REG/demo/big:v1"
+[ "$(tail -n 1 <<<"$OUT")" = "pulled $REG/demo/big:v1 $built" ] || fail "pull after the re-run: $OUT"
+echo "re-run push completed and pulled back: $built"
+echo "PASS"
