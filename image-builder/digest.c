@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -48,4 +49,34 @@ int ib_digest_file(const char *path, char out[IB_DIGEST_LEN + 1], uint64_t *size
     if (size) *size = total;
   }
   return rc;
+}
+
+struct ib_hasher *ib_hasher_new(void) {
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+  if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+    fputs("out of memory\n", stderr);
+    abort();
+  }
+  return (struct ib_hasher *)ctx;
+}
+
+void ib_hasher_update(struct ib_hasher *h, const void *data, size_t len) {
+  EVP_DigestUpdate((EVP_MD_CTX *)h, data, len);
+}
+
+void ib_hasher_final(struct ib_hasher *h, char out[IB_DIGEST_LEN + 1]) {
+  unsigned char md[32];
+  unsigned int mdlen = sizeof md;
+  EVP_DigestFinal_ex((EVP_MD_CTX *)h, md, &mdlen);
+  EVP_MD_CTX_free((EVP_MD_CTX *)h);
+  to_hex(md, out);
+}
+
+void ib_hasher_free(struct ib_hasher *h) {
+  EVP_MD_CTX_free((EVP_MD_CTX *)h);
+}
+
+int ib_digest_valid(const char *digest) {
+  if (!digest || strlen(digest) != IB_DIGEST_LEN || strncmp(digest, "sha256:", 7) != 0) return 0;
+  return strspn(digest + 7, "0123456789abcdef") == 64;
 }

@@ -98,7 +98,7 @@ int app_build(const char *dir, FILE *report, struct store_image *img, struct ib_
     if (rc == 0) rc = ib_initrd_write(&entries, txn.initrd_path, err);
     char *tag = store_tag_from_version(app.config.version);
     const char *tags[] = {tag, "latest", NULL};
-    if (rc == 0) rc = store_commit(&txn, app.config.name, tags, config_json, kernel, img, err);
+    if (rc == 0) rc = store_commit(&txn, app.config.name, app.config.version, tags, config_json, kernel, img, err);
     else store_abort(&txn);
     if (rc == 0 && report) print_summary(report, &app, img, entries.count, tag);
     free(tag);

@@ -1,20 +1,37 @@
 #include "store.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "app_package.h"
 #include "fs_util.h"
+#include "manifest.h"
+#include "media_types.h"
+#include "reference.h"
 #include "rtctl.h"
+
+#ifndef RUNTIMEJS_VERSION
+#define RUNTIMEJS_VERSION "0.0.0"
+#endif
 
 int store_root(char **root, struct ib_error *err) {
   struct ib_error why;
   int rc = rtctl_xdg_path("XDG_DATA_HOME", ".local/share", "runtimejs", root, &why);
   return rc < 0 ? ib_fail(err, rc, "store: %s", why.msg) : 0;
+}
+
+int store_open(struct oci_layout *layout, struct ib_error *err) {
+  char *root;
+  int rc = store_root(&root, err);
+  if (rc < 0) return rc;
+  char *dir = ib_strfmt("%s/oci", root);
+  rc = oci_layout_open(dir, layout, err);
+  free(dir);
+  free(root);
+  return rc;
 }
 
 char *store_tag_from_version(const char *version) {
@@ -29,17 +46,11 @@ char *store_tag_from_version(const char *version) {
 
 int store_begin(struct store_txn *txn, struct ib_error *err) {
   memset(txn, 0, sizeof *txn);
-  int rc = store_root(&txn->root, err);
+  int rc = store_open(&txn->layout, err);
   if (rc < 0) return rc;
-  char *tmp_base = ib_strfmt("%s/tmp", txn->root);
-  rc = ib_mkdir_p(tmp_base, err);
-  if (rc == 0) {
-    txn->tmp_dir = ib_strfmt("%s/build.XXXXXX", tmp_base);
-    if (!mkdtemp(txn->tmp_dir)) rc = ib_fail(err, -errno, "%s: %s", tmp_base, strerror(errno));
-  }
-  free(tmp_base);
+  rc = oci_layout_tmp_dir(&txn->layout, &txn->tmp_dir, err);
   if (rc < 0) {
-    store_abort(txn);
+    oci_layout_close(&txn->layout);
     return rc;
   }
   txn->initrd_path = ib_strfmt("%s/initrd.cpio", txn->tmp_dir);
@@ -47,170 +58,233 @@ int store_begin(struct store_txn *txn, struct ib_error *err) {
 }
 
 void store_abort(struct store_txn *txn) {
-  if (txn->tmp_dir && txn->tmp_dir[0]) ib_remove_tree(txn->tmp_dir);
-  free(txn->root);
+  if (txn->tmp_dir) ib_remove_tree(txn->tmp_dir);
+  if (txn->layout.root) oci_layout_close(&txn->layout);
   free(txn->tmp_dir);
   free(txn->initrd_path);
   memset(txn, 0, sizeof *txn);
 }
 
-static json_t *blob(const char *digest, uint64_t size) {
-  json_t *o = json_object();
-  json_object_set_new(o, "digest", json_string(digest));
-  json_object_set_new(o, "size", json_integer((json_int_t)size));
-  return o;
+static void format_time(time_t t, char out[32]) {
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static int fill_paths(struct store_image *img, const char *root, const char *name, const char *digest) {
-  img->name = ib_xstrdup(name);
-  snprintf(img->digest, sizeof img->digest, "%s", digest);
-  img->dir = ib_strfmt("%s/images/%s/%s", root, name, digest + 7);
-  img->initrd_path = ib_strfmt("%s/initrd.cpio", img->dir);
-  img->config_path = ib_strfmt("%s/runtime.json", img->dir);
+/* The created annotation of an image in the store with the same content, if any. */
+static char *created_of_same_content(const struct oci_layout *l, const char *config_digest,
+                                     const char *kernel_digest, const char *initrd_digest) {
+  struct reg_index x;
+  struct ib_error ignored;
+  char *found = NULL;
+  if (oci_layout_index(l, &x, &ignored) < 0) return NULL;
+  for (size_t i = 0; i < x.count && !found; i++) {
+    const struct reg_descriptor *d = &x.manifests[i];
+    char *text;
+    size_t len;
+    struct reg_manifest m;
+    if (!d->artifact_type || strcmp(d->artifact_type, REG_ARTIFACT_RUNTIMEJS) != 0) continue;
+    if (oci_layout_read_blob(l, d->digest, &text, &len, &ignored) < 0) continue;
+    if (reg_manifest_parse(text, len, &m, &ignored) == 0) {
+      const struct reg_descriptor *k = reg_manifest_layer(&m, REG_MT_RUNTIMEJS_KERNEL);
+      const struct reg_descriptor *r = reg_manifest_layer(&m, REG_MT_RUNTIMEJS_INITRD);
+      const char *created = reg_annotations_get(&m.annotations, REG_ANN_CREATED);
+      if (k && r && created && strcmp(m.config.digest, config_digest) == 0 && strcmp(k->digest, kernel_digest) == 0 &&
+          strcmp(r->digest, initrd_digest) == 0)
+        found = ib_xstrdup(created);
+      reg_manifest_free(&m);
+    }
+    free(text);
+  }
+  reg_index_free(&x);
+  return found;
+}
+
+int store_created_time(const struct oci_layout *layout, const char *config_digest, const char *kernel_digest,
+                       const char *initrd_digest, char out[32], struct ib_error *err) {
+  const char *epoch = getenv("SOURCE_DATE_EPOCH");
+  if (epoch && *epoch) {
+    char *end;
+    errno = 0;
+    long long t = strtoll(epoch, &end, 10);
+    if (errno || *end || t < 0 || t > 253402300799LL)
+      return ib_fail(err, -EINVAL, "SOURCE_DATE_EPOCH: \"%s\" is not a number of seconds since 1970", epoch);
+    format_time((time_t)t, out);
+    return 0;
+  }
+  char *same = created_of_same_content(layout, config_digest, kernel_digest, initrd_digest);
+  if (same && strlen(same) < 32) {
+    snprintf(out, 32, "%s", same);
+    free(same);
+    return 0;
+  }
+  free(same);
+  format_time(time(NULL), out);
   return 0;
 }
 
-int store_commit(struct store_txn *txn, const char *name, const char *const *tags, const char *config_json,
-                 const char *kernel_path, struct store_image *out, struct ib_error *err) {
+static void set_blob(struct reg_descriptor *d, const char *media_type, const char *digest, uint64_t size) {
+  reg_descriptor_init(d, media_type, digest, size);
+}
+
+int store_commit(struct store_txn *txn, const char *name, const char *version, const char *const *tags,
+                 const char *config_json, const char *kernel_path, struct store_image *out, struct ib_error *err) {
   memset(out, 0, sizeof *out);
+  const struct oci_layout *l = &txn->layout;
   char initrd_digest[IB_DIGEST_LEN + 1], config_digest[IB_DIGEST_LEN + 1], kernel_digest[IB_DIGEST_LEN + 1];
-  uint64_t initrd_size, kernel_size, config_size = strlen(config_json);
-  int rc = ib_digest_file(txn->initrd_path, initrd_digest, &initrd_size, err);
-  if (rc == 0) rc = ib_digest_file(kernel_path, kernel_digest, &kernel_size, err);
-  if (rc < 0) return rc;
-  ib_digest_buffer(config_json, config_size, config_digest);
-
-  json_t *m = json_object();
-  json_object_set_new(m, "schemaVersion", json_integer(1));
-  json_object_set_new(m, "name", json_string(name));
-  json_object_set_new(m, "kernel", blob(kernel_digest, kernel_size));
-  json_object_set_new(m, "initrd", blob(initrd_digest, initrd_size));
-  json_object_set_new(m, "config", blob(config_digest, config_size));
-  char *text = json_dumps(m, JSON_COMPACT | JSON_PRESERVE_ORDER);
-  json_decref(m);
-  char *manifest = ib_strfmt("%s\n", text);
-  free(text);
-  char digest[IB_DIGEST_LEN + 1];
-  ib_digest_buffer(manifest, strlen(manifest), digest);
-
-  char *p = ib_strfmt("%s/manifest.json", txn->tmp_dir);
-  rc = ib_write_file_atomic(p, manifest, strlen(manifest), err);
-  free(p);
-  free(manifest);
-  p = ib_strfmt("%s/runtime.json", txn->tmp_dir);
-  if (rc == 0) rc = ib_write_file_atomic(p, config_json, config_size, err);
-  free(p);
-  char *kp = ib_strfmt("%s\n", kernel_path);
-  p = ib_strfmt("%s/kernel-path", txn->tmp_dir);
-  if (rc == 0) rc = ib_write_file_atomic(p, kp, strlen(kp), err);
-  free(p);
-  free(kp);
-  if (rc < 0) return rc;
-
-  fill_paths(out, txn->root, name, digest);
-  char *tags_dir = ib_strfmt("%s/images/%s/tags", txn->root, name);
-  rc = ib_mkdir_p(tags_dir, err);
-  /* The same content built again: keep the stored copy, it is byte-identical. */
-  if (rc == 0 && rename(txn->tmp_dir, out->dir) != 0 && errno != EEXIST && errno != ENOTEMPTY)
-    rc = ib_fail(err, -errno, "%s: %s", out->dir, strerror(errno));
-  for (size_t i = 0; rc == 0 && tags[i]; i++) {
-    char *tag_path = ib_strfmt("%s/%s", tags_dir, tags[i]);
-    char *line = ib_strfmt("%s\n", digest);
-    rc = ib_write_file_atomic(tag_path, line, strlen(line), err);
-    free(tag_path);
-    free(line);
+  char manifest_digest[IB_DIGEST_LEN + 1], created[32];
+  uint64_t initrd_size = 0, kernel_size = 0, config_size = strlen(config_json);
+  int rc = oci_layout_adopt_file(l, txn->initrd_path, initrd_digest, &initrd_size, err);
+  if (rc == 0) rc = oci_layout_put_buffer(l, config_json, config_size, config_digest, err);
+  if (rc == 0) rc = oci_layout_put_file(l, kernel_path, kernel_digest, &kernel_size, err);
+  if (rc == 0) rc = store_created_time(l, config_digest, kernel_digest, initrd_digest, created, err);
+  if (rc < 0) {
+    store_abort(txn);
+    return rc;
   }
-  free(tags_dir);
+
+  struct reg_descriptor config, kernel, initrd, manifest_desc;
+  set_blob(&config, REG_MT_RUNTIMEJS_CONFIG, config_digest, config_size);
+  set_blob(&kernel, REG_MT_RUNTIMEJS_KERNEL, kernel_digest, kernel_size);
+  set_blob(&initrd, REG_MT_RUNTIMEJS_INITRD, initrd_digest, initrd_size);
+  struct reg_manifest m;
+  reg_manifest_init(&m, REG_ARTIFACT_RUNTIMEJS, &config);
+  reg_manifest_add_layer(&m, &kernel);
+  reg_manifest_add_layer(&m, &initrd);
+  char *kernel_version = ib_strfmt("%s+%.12s", RUNTIMEJS_VERSION, kernel_digest + 7);
+  reg_annotations_set(&m.annotations, REG_ANN_TITLE, name);
+  reg_annotations_set(&m.annotations, REG_ANN_VERSION, version);
+  reg_annotations_set(&m.annotations, REG_ANN_KERNEL_VERSION, kernel_version);
+  reg_annotations_set(&m.annotations, REG_ANN_CREATED, created);
+  free(kernel_version);
+  size_t len;
+  char *text = reg_manifest_to_json(&m, &len);
+  rc = oci_layout_put_buffer(l, text, len, manifest_digest, err);
+  set_blob(&manifest_desc, REG_MT_OCI_MANIFEST, manifest_digest, len);
+  manifest_desc.artifact_type = ib_xstrdup(REG_ARTIFACT_RUNTIMEJS);
+  for (size_t i = 0; rc == 0 && tags[i]; i++) {
+    char *ref = ib_strfmt("%s:%s", name, tags[i]);
+    rc = oci_layout_set_ref(l, ref, &manifest_desc, err);
+    free(ref);
+  }
   if (rc == 0) {
+    out->name = ib_xstrdup(name);
+    out->ref = ib_strfmt("%s:%s", name, tags[0]);
+    memcpy(out->digest, manifest_digest, sizeof out->digest);
+    out->initrd_path = oci_layout_blob_path(l, initrd_digest);
+    out->config_path = oci_layout_blob_path(l, config_digest);
     out->kernel_path = ib_xstrdup(kernel_path);
-    snprintf(out->kernel_digest, sizeof out->kernel_digest, "%s", kernel_digest);
+    memcpy(out->kernel_digest, kernel_digest, sizeof out->kernel_digest);
     out->kernel_size = kernel_size;
     out->initrd_size = initrd_size;
     out->config_size = config_size;
+    out->created = ib_xstrdup(created);
   }
+  free(text);
+  reg_manifest_free(&m);
+  reg_descriptor_free(&config);
+  reg_descriptor_free(&kernel);
+  reg_descriptor_free(&initrd);
+  reg_descriptor_free(&manifest_desc);
   store_abort(txn);
-  if (rc < 0) store_image_free(out);
   return rc;
 }
 
-static int read_trimmed(const char *path, char **out, struct ib_error *err) {
+/* Fills img from the manifest of a Runtime.JS image in the layout. */
+static int image_from_manifest(const struct oci_layout *l, const char *ref, const char *digest,
+                               struct store_image *img, struct ib_error *err) {
+  char *text;
   size_t len;
-  int rc = ib_read_file(path, out, &len, err);
-  if (rc < 0) return rc;
-  while (len > 0 && ((*out)[len - 1] == '\n' || (*out)[len - 1] == '\r')) (*out)[--len] = '\0';
-  return 0;
+  struct ib_error why;
+  int rc = oci_layout_read_blob(l, digest, &text, &len, &why);
+  if (rc < 0) return ib_fail(err, rc, "%s: %s", ref, why.msg);
+  struct reg_manifest m;
+  rc = reg_manifest_parse(text, len, &m, &why);
+  free(text);
+  if (rc < 0) return ib_fail(err, rc, "%s: %s", ref, why.msg);
+  const struct reg_descriptor *k = reg_manifest_layer(&m, REG_MT_RUNTIMEJS_KERNEL);
+  const struct reg_descriptor *r = reg_manifest_layer(&m, REG_MT_RUNTIMEJS_INITRD);
+  if (!m.artifact_type || strcmp(m.artifact_type, REG_ARTIFACT_RUNTIMEJS) != 0 ||
+      strcmp(m.config.media_type, REG_MT_RUNTIMEJS_CONFIG) != 0 || !k || !r)
+    rc = ib_fail(err, -EINVAL, "%s: not a Runtime.JS image (artifactType %s)", ref,
+                 m.artifact_type ? m.artifact_type : "none");
+  const struct reg_descriptor *blobs[] = {&m.config, k, r};
+  for (int i = 0; rc == 0 && i < 3; i++)
+    if (!oci_layout_has_blob(l, blobs[i]->digest, blobs[i]->size))
+      rc = ib_fail(err, -ENOENT, "%s: blob %s is missing from the store (pull or build it again)", ref,
+                   blobs[i]->digest);
+  if (rc == 0) {
+    img->config_path = oci_layout_blob_path(l, m.config.digest);
+    img->kernel_path = oci_layout_blob_path(l, k->digest);
+    img->initrd_path = oci_layout_blob_path(l, r->digest);
+    memcpy(img->kernel_digest, k->digest, sizeof img->kernel_digest);
+    img->kernel_size = k->size;
+    img->initrd_size = r->size;
+    img->config_size = m.config.size;
+    const char *created = reg_annotations_get(&m.annotations, REG_ANN_CREATED);
+    img->created = created ? ib_xstrdup(created) : NULL;
+  }
+  reg_manifest_free(&m);
+  return rc;
 }
 
-static int blob_field(json_t *m, const char *key, char *digest, uint64_t *size) {
-  json_t *b = json_object_get(m, key);
-  json_t *d = json_object_get(b, "digest"), *s = json_object_get(b, "size");
-  if (!json_is_string(d) || !json_is_integer(s) || json_string_length(d) != IB_DIGEST_LEN) return -EINVAL;
-  memcpy(digest, json_string_value(d), IB_DIGEST_LEN + 1);
-  *size = (uint64_t)json_integer_value(s);
-  return 0;
-}
-
-int store_lookup(const char *ref, struct store_image *out, struct ib_error *err) {
+int store_lookup(const char *ref_text, struct store_image *out, struct ib_error *err) {
   memset(out, 0, sizeof *out);
-  char *name = ib_xstrdup(ref);
-  char *colon = strrchr(name, ':');
-  const char *tag = "latest";
-  if (colon) {
-    *colon = '\0';
-    tag = colon + 1;
+  struct reg_reference ref;
+  struct ib_error why;
+  if (reg_reference_parse(ref_text, &ref, &why) < 0)
+    return ib_fail(err, -EINVAL, "%s: not an image reference (NAME[:TAG], HOST/REPO[:TAG]) nor an app folder",
+                   ref_text);
+  struct oci_layout l;
+  int rc = store_open(&l, err);
+  if (rc < 0) {
+    reg_reference_free(&ref);
+    return rc;
   }
-  char *root = NULL, *tag_path = NULL, *digest = NULL;
-  int rc = 0;
-  if (!ib_package_name_valid(name) || !tag[0] || strchr(tag, '/'))
-    rc = ib_fail(err, -EINVAL, "%s: not an image name (NAME or NAME:TAG) nor an app folder", ref);
-  if (rc == 0) rc = store_root(&root, err);
-  if (rc == 0) {
-    tag_path = ib_strfmt("%s/images/%s/tags/%s", root, name, tag);
-    struct ib_error ignored;
-    if (read_trimmed(tag_path, &digest, &ignored) < 0)
-      rc = ib_fail(err, -ENOENT, "%s:%s: no such image in the store (build it with: rtctl build DIR)", name, tag);
-    else if (strlen(digest) != IB_DIGEST_LEN || strncmp(digest, "sha256:", 7) != 0)
-      rc = ib_fail(err, -EINVAL, "%s: corrupt tag file", tag_path);
-  }
-  if (rc == 0) {
-    fill_paths(out, root, name, digest);
-    char *p = ib_strfmt("%s/kernel-path", out->dir);
-    rc = read_trimmed(p, &out->kernel_path, err);
+  out->ref = reg_reference_name(&ref);
+  out->name = ref.registry ? ib_strfmt("%s/%s", ref.registry, ref.repository) : ib_xstrdup(ref.repository);
+  if (ref.tag) {
+    struct reg_descriptor d;
+    rc = oci_layout_resolve(&l, out->ref, &d, &why);
+    if (rc == -ENOENT && ref.registry)
+      rc = ib_fail(err, rc, "%s: no such image in the store (pull it with: rtctl pull %s)", out->ref, out->ref);
+    else if (rc == -ENOENT)
+      rc = ib_fail(err, rc, "%s: no such image in the store (build it with: rtctl build DIR)", out->ref);
+    else if (rc < 0)
+      rc = ib_fail(err, rc, "%s", why.msg);
+    if (rc == 0 && ref.digest && strcmp(ref.digest, d.digest) != 0)
+      rc = ib_fail(err, -ENOENT, "%s is %s, not %s", out->ref, d.digest, ref.digest);
+    if (rc == 0) memcpy(out->digest, d.digest, sizeof out->digest);
+    if (rc == 0) reg_descriptor_free(&d);
+  } else {
+    memcpy(out->digest, ref.digest, sizeof out->digest);
+    char *p = oci_layout_blob_path(&l, ref.digest);
+    if (access(p, F_OK) != 0) rc = ib_fail(err, -ENOENT, "%s: no such image in the store", out->ref);
     free(p);
   }
-  if (rc == 0) {
-    char *p = ib_strfmt("%s/manifest.json", out->dir);
-    json_error_t jerr;
-    json_t *m = json_load_file(p, 0, &jerr);
-    if (!m || blob_field(m, "kernel", out->kernel_digest, &out->kernel_size) < 0 ||
-        blob_field(m, "initrd", (char[IB_DIGEST_LEN + 1]){0}, &out->initrd_size) < 0)
-      rc = ib_fail(err, -EINVAL, "%s: missing or corrupt", p);
-    json_decref(m);
-    free(p);
-  }
-  free(name);
-  free(root);
-  free(tag_path);
-  free(digest);
+  if (rc == 0) rc = image_from_manifest(&l, out->ref, out->digest, out, err);
+  oci_layout_close(&l);
+  reg_reference_free(&ref);
   if (rc < 0) store_image_free(out);
   return rc;
 }
 
 int store_check_kernel(const struct store_image *img, struct ib_error *err) {
-  char digest[IB_DIGEST_LEN + 1];
-  struct ib_error why;
-  if (ib_digest_file(img->kernel_path, digest, NULL, &why) < 0)
-    return ib_fail(err, -ENOENT, "kernel of %s: %s (rebuild the image)", img->name, why.msg);
-  if (strcmp(digest, img->kernel_digest) != 0)
-    return ib_fail(err, -ESTALE, "kernel %s changed since %s was built (rebuild the image)", img->kernel_path, img->name);
+  struct stat st;
+  if (stat(img->kernel_path, &st) != 0)
+    return ib_fail(err, -ENOENT, "kernel of %s: %s: %s", img->ref, img->kernel_path, strerror(errno));
+  if ((uint64_t)st.st_size != img->kernel_size)
+    return ib_fail(err, -ESTALE, "kernel of %s: %s has changed (build or pull the image again)", img->ref,
+                   img->kernel_path);
   return 0;
 }
 
 void store_image_free(struct store_image *img) {
   free(img->name);
-  free(img->dir);
+  free(img->ref);
   free(img->initrd_path);
   free(img->config_path);
   free(img->kernel_path);
+  free(img->created);
   memset(img, 0, sizeof *img);
 }

@@ -1,14 +1,11 @@
-/* The local image store, under $XDG_DATA_HOME/runtimejs (default ~/.local/share/runtimejs).
+/* The local image store: an OCI image layout under $XDG_DATA_HOME/runtimejs/oci (default
+ * ~/.local/share/runtimejs/oci), see registry/oci_layout.h. An image is an OCI artifact
+ * (registry/media_types.h): a manifest whose config blob is runtime.json and whose layers are
+ * the kernel and the initrd. The kernel is copied into the store, so an image is whole by
+ * itself: it boots with its own kernel wherever it is pulled to.
  *
- *   images/NAME/HEX/initrd.cpio    the initrd (with /runtime.json inside)
- *   images/NAME/HEX/runtime.json   the image config, also kept beside it for quick reads
- *   images/NAME/HEX/manifest.json  digests and sizes of kernel, initrd and config
- *   images/NAME/HEX/kernel-path    where the kernel was (the kernel is not copied)
- *   images/NAME/tags/TAG           "sha256:HEX"
- *
- * The image digest is the SHA-256 of manifest.json, which holds the SHA-256 of the kernel,
- * the initrd and the config: equal inputs give equal digests. A later issue turns this into
- * an OCI image layout; callers only use this interface. */
+ * References are filed in index.json as "NAME:TAG" for built images and as
+ * "HOST[:PORT]/REPO:TAG" for pulled ones. The image digest is the manifest's digest. */
 #ifndef RTCTL_STORE_H
 #define RTCTL_STORE_H
 
@@ -16,42 +13,56 @@
 
 #include "digest.h"
 #include "ib_error.h"
+#include "oci_layout.h"
 
 struct store_image {
-  char *name;
+  char *name;        /* the repository, without tag: "hello", "127.0.0.1:5000/demo/hello" */
+  char *ref;         /* the full reference it is filed under: "hello:latest" */
   char digest[IB_DIGEST_LEN + 1];
-  char *dir;         /* the image's folder */
-  char *initrd_path;
+  char *initrd_path; /* the blobs in the store */
   char *config_path;
-  char *kernel_path;
+  char *kernel_path; /* the kernel blob, or after a build the kernel file it was copied from */
   char kernel_digest[IB_DIGEST_LEN + 1];
   uint64_t kernel_size, initrd_size, config_size;
+  char *created;     /* the org.opencontainers.image.created annotation, or NULL */
 };
 
-/* A store write in progress: files go into a private temporary folder until store_commit. */
+/* A store write in progress: the layout is held open (so no garbage collection removes the
+ * blobs before they are referenced) and the initrd is written to a private temporary file. */
 struct store_txn {
-  char *root;
+  struct oci_layout layout;
   char *tmp_dir;
   char *initrd_path; /* where the caller writes the initrd */
 };
 
+/* $XDG_DATA_HOME/runtimejs. */
 int store_root(char **root, struct ib_error *err);
+/* Opens (creating it when missing) the store's OCI layout. */
+int store_open(struct oci_layout *layout, struct ib_error *err);
 
 int store_begin(struct store_txn *txn, struct ib_error *err);
-/* Hashes everything, moves the image into place and points the tags at it. */
-int store_commit(struct store_txn *txn, const char *name, const char *const *tags, const char *config_json,
-                 const char *kernel_path, struct store_image *out, struct ib_error *err);
+/* Moves the initrd, the config and a copy of the kernel into the store as blobs, writes the
+ * manifest and files it under NAME:TAG for every tag. */
+int store_commit(struct store_txn *txn, const char *name, const char *version, const char *const *tags,
+                 const char *config_json, const char *kernel_path, struct store_image *out, struct ib_error *err);
 void store_abort(struct store_txn *txn);
 
-/* REF is NAME or NAME:TAG (default tag "latest"). */
+/* REF is NAME[:TAG], HOST/REPO[:TAG] or either with @sha256:HEX (default tag "latest").
+ * -ENOENT when the store does not have it. */
 int store_lookup(const char *ref, struct store_image *out, struct ib_error *err);
 
-/* Checks that the kernel the image was built with is still the same file content. */
+/* Checks that the image's kernel is still there, whole. */
 int store_check_kernel(const struct store_image *img, struct ib_error *err);
 
 void store_image_free(struct store_image *img);
 
 /* "1.0.0+build" -> "1.0.0_build": tags are [A-Za-z0-9_.-]. */
 char *store_tag_from_version(const char *version);
+
+/* The created annotation of a new image: $SOURCE_DATE_EPOCH when set; else the time of an
+ * image already in the store with the same config, kernel and initrd (building twice gives
+ * the same manifest, hence the same digest); else now. RFC 3339, seconds, UTC. */
+int store_created_time(const struct oci_layout *layout, const char *config_digest, const char *kernel_digest,
+                       const char *initrd_digest, char out[32], struct ib_error *err);
 
 #endif

@@ -5,6 +5,14 @@ source "$(dirname "$0")/lib.sh"
 export RUNTIMEJS_KERNEL=$WORK/kernel.elf
 printf 'stand-in kernel' > "$RUNTIMEJS_KERNEL"
 cd "$WORK"
+# The store is an OCI image layout: refs in index.json, content in blobs/sha256.
+oci=$XDG_DATA_HOME/runtimejs/oci
+ref_digest() {
+  jq -r --arg r "$1" '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $r) | .digest' \
+    "$oci/index.json"
+}
+blob() { echo "$oci/blobs/sha256/${1#sha256:}"; }
+layer() { blob "$(jq -r --arg t "$2" '.layers[] | select(.mediaType == $t) | .digest' "$(blob "$1")")"; }
 
 out=$("$RTCTL" new app1)
 contains "$out" "rtctl run"
@@ -20,9 +28,10 @@ contains "$out1" "initrd"
 touch index.js package.json            # times must not matter
 out2=$("$RTCTL" build .)
 [ "$(digest_of "$out2")" = "$d1" ] || fail "two builds gave different digests"
-[ "$(cat "$XDG_DATA_HOME"/runtimejs/images/app1/tags/latest)" = "$d1" ] || fail "latest tag"
-[ "$(cat "$XDG_DATA_HOME"/runtimejs/images/app1/tags/0.1.0)" = "$d1" ] || fail "version tag"
-initrd="$XDG_DATA_HOME/runtimejs/images/app1/${d1#sha256:}/initrd.cpio"
+[ "$(ref_digest app1:latest)" = "$d1" ] || fail "latest tag"
+[ "$(ref_digest app1:0.1.0)" = "$d1" ] || fail "version tag"
+[ "$(jq -r .artifactType "$(blob "$d1")")" = application/vnd.runtimejs.image.v1 ] || fail "artifactType"
+initrd=$(layer "$d1" application/vnd.runtimejs.initrd.v1.cpio)
 names=$(cpio_names "$initrd")
 [ "$names" = "$(printf 'app\napp/.rtignore\napp/index.js\napp/package.json\nruntime.json')" ] || fail "initrd names: $names"
 echo 'console.log(2)' > index.js
@@ -54,8 +63,8 @@ JSON
 echo 'console.log(require("tinydep")());' > "$WORK/withdep/main.js"
 out=$(npm_config_offline=true "$RTCTL" build "$WORK/withdep")
 d=$(digest_of "$out")
-names=$(cpio_names "$XDG_DATA_HOME/runtimejs/images/withdep/${d#sha256:}/initrd.cpio")
+names=$(cpio_names "$(layer "$d" application/vnd.runtimejs.initrd.v1.cpio)")
 contains "$names" "app/node_modules/tinydep/index.js"
 contains "$names" "app/node_modules/tinydep/package.json"
-grep -q '"main":"/app/main.js"' "$XDG_DATA_HOME/runtimejs/images/withdep/${d#sha256:}/runtime.json" || fail "config main"
+grep -q '"main":"/app/main.js"' "$(blob "$(jq -r .config.digest "$(blob "$d")")")" || fail "config main"
 echo "PASS"
