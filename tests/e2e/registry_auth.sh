@@ -86,6 +86,7 @@ echo "pull with credentials from \$DOCKER_CONFIG/config.json: ok"
 mv "$WORK/home-config.json" "$CONFIG"
 
 # logout.
+new_store a   # back to the store that has hello
 run_rtctl "$WORK/out" "$WORK/err" logout "$REG"; keep
 [ $RC = 0 ] || fail "logout: exit $RC: $(cat "$WORK/out" "$WORK/err")"
 [ -z "$(auth_entry "$CONFIG" "$REG")" ] || fail "logout left the entry: $(cat "$CONFIG")"

@@ -90,7 +90,7 @@ wait $pid 2>/dev/null || true
 grep -q '^pushed ' "$WORK/killed.out" && fail "the push had finished before the kill"
 echo "killed the push after $(patches) PATCHes ($(grep -c . "$PROXY_LOG") requests)"
 grep -q '^PUT /v2/demo/big/manifests/' "$PROXY_LOG" && fail "the manifest was PUT before the blobs were all uploaded"
-tags=$(curl -s -w ' %{http_code}' "http://$REG/v2/demo/big/tags/list")
+tags=$(curl -s -w ' %{http_code}' "http://$REG/v2/demo/big/tags/list" | tr -d '\n')
 case $tags in
   *' 404') ;;
   *' 200') grep -q '"v1"' <<<"$tags" && fail "a dangling tag after the killed push: $tags";;

@@ -8,8 +8,13 @@ done
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : > "$WORK/pids"
 cleanup() {
-  local pid
+  local rc=$? pid f
   while read -r pid; do kill -9 "$pid" 2>/dev/null || true; done < "$WORK/pids"
+  if [ $rc != 0 ]; then  # what the servers saw, for the failure's diagnosis
+    for f in "$WORK"/*/access.log "$WORK"/*/requests.log; do
+      [ -s "$f" ] && { echo "--- last requests in ${f#$WORK/}:"; tail -n 12 "$f" | sed "s/?[^ ]*/?.../" | cut -c1-200; } >&2
+    done
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -98,7 +103,7 @@ start_proxy() {
   echo "proxy $name on $PROXY -> $upstream${*:+ ($*)}"
 }
 
-# new_store NAME: points rtctl at a fresh, empty local store (its own XDG dirs).
+# new_store NAME: points rtctl at the local store NAME (its own XDG dirs), empty when new.
 new_store() {
   export XDG_DATA_HOME=$WORK/stores/$1/data XDG_STATE_HOME=$WORK/stores/$1/state
   mkdir -p "$XDG_DATA_HOME" "$XDG_STATE_HOME"
