@@ -135,7 +135,7 @@ manifest_json() {
 # blob_lines TEXT: rtctl push's blob lines ("exists  sha256:..." / "uploaded sha256:...").
 blob_lines() { grep -E '^(exists|uploaded) +sha256:[0-9a-f]{64} \([^)]*\)$' <<<"$1" || true; }
 # images_has REF: whether `rtctl images` lists REF (first column, REPO:TAG).
-images_has() { "$RTCTL" images | awk 'NR > 1 {print $1}' | grep -qxF -- "$1"; }
+images_has() { "$RTCTL" images | awk '{print $1}' | grep -qxF -- "$1"; }
 # make_big_app NAME MIB: an app with a MIB MiB random asset (it lands in the initrd).
 make_big_app() {
   (cd "$WORK" && "$RTCTL" new "$1" >/dev/null)

@@ -5,6 +5,7 @@
 # - the manifest is an OCI image-spec 1.1 artifact (artifactType application/vnd.runtimejs.image.v1)
 #   served with the OCI manifest media type; every blob it names is in the registry;
 # - pull into an empty store gives the same digest and `rtctl images` lists the ref; rmi removes it;
+#   localhost:PORT works without --insecure like 127.0.0.1:PORT;
 # - a second push (same tag, then another tag) uploads no blob: every blob line says "exists" and
 #   the registry sees no upload request;
 # - pulling a tag that is not there fails and stores nothing;
@@ -88,6 +89,10 @@ must_rtctl images
 contains "$OUT" "$REG/demo/hello:v1"
 [ "$(awk -v r="$REG/demo/hello:v1" '$1 == r {print $2}' <<<"$OUT")" = "$pushed" ] || fail "images: digest of the pulled ref: $OUT"
 echo "pulled into an empty store: $pushed, listed by rtctl images"
+# localhost is loopback too: plain http without --insecure.
+must_rtctl pull "localhost:$REG_PORT/demo/hello:v2"
+[ "$(tail -n 1 <<<"$OUT")" = "pulled localhost:$REG_PORT/demo/hello:v2 $pushed" ] || fail "pull from localhost: $OUT"
+echo "pulled localhost:$REG_PORT/demo/hello:v2 (plain http, no --insecure): $pushed"
 # A pull of what is already there is still a success with the same digest.
 must_rtctl pull "$REG/demo/hello:v1"
 [ "$(digest_of "$(tail -n 1 <<<"$OUT")")" = "$pushed" ] || fail "second pull: $OUT"
