@@ -1,5 +1,5 @@
-/* rtctl logs [-f] [--since DURATION|TIMESTAMP] [--timestamps] NAME: an instance's stored
- * console. -f follows it until the instance ends. */
+/* rtctl logs [-f] [--since WHEN] [-t] [--json] [-k] [--isolate NAME] NAME: an instance's
+ * stored log (INSTANCE_LOG_FILE). -f follows it until the instance ends. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -7,25 +7,62 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "console_log.h"
+#include "fs_util.h"
 #include "instance.h"
+#include "instance_run.h"
+#include "log_entry.h"
 #include "parse_options.h"
 #include "rtctl.h"
 #include "time_text.h"
 
 #define FOLLOW_POLL_MS 50
 
-static const char usage[] = "rtctl logs [-f] [--since WHEN] [-t] NAME";
+static const char usage[] = "rtctl logs [-f] [--since WHEN] [-t] [--json] [-k] [--isolate NAME] NAME";
 
-/* Prints what was added to fd since the last call; returns false on a read error. */
-static bool drain(int fd, struct console_reader *r, bool at_end) {
-  char buf[16384];
+struct log_filter {
+  int64_t since_us;    /* entries received before are skipped; 0: none */
+  bool kernel;         /* kernel console lines too */
+  const char *isolate; /* only this isolate's records (NULL: all) */
+  struct log_format format;
+};
+
+/* The stored log read in pieces: whole lines are printed, a partial one waits for the rest. */
+struct line_reader {
+  char *buf;
+  size_t len, cap;
+};
+
+static void print_entry_line(const struct log_filter *f, char *line) {
+  struct log_entry e;
+  json_t *holder;
+  if (log_entry_from_json(line, &e, &holder) < 0) return; /* a line torn by a crash */
+  bool wanted = (e.kernel ? f->kernel : !f->isolate || (e.isolate && strcmp(e.isolate, f->isolate) == 0)) &&
+                (!f->since_us || e.time_us >= f->since_us);
+  if (wanted) log_entry_print(&e, &f->format, stdout);
+  json_decref(holder);
+}
+
+/* Prints the whole lines added to fd since the last call; returns false on a read error. */
+static bool drain(int fd, struct line_reader *r, const struct log_filter *f) {
   for (;;) {
-    ssize_t n = read(fd, buf, sizeof buf);
+    if (r->cap - r->len < 16384) {
+      r->cap = r->cap ? r->cap * 2 : 65536;
+      r->buf = ib_xrealloc(r->buf, r->cap);
+    }
+    ssize_t n = read(fd, r->buf + r->len, r->cap - r->len - 1);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return false;
-    console_reader_feed(r, buf, (size_t)n, at_end && n == 0, stdout);
     if (n == 0) break;
+    r->len += (size_t)n;
+    size_t start = 0;
+    for (size_t i = r->len - (size_t)n; i < r->len; i++) {
+      if (r->buf[i] != '\n') continue;
+      r->buf[i] = '\0';
+      print_entry_line(f, r->buf + start);
+      start = i + 1;
+    }
+    memmove(r->buf, r->buf + start, r->len - start);
+    r->len -= start;
   }
   fflush(stdout);
   return true;
@@ -46,12 +83,16 @@ static int open_log(const char *name, const char *path, bool follow) {
 }
 
 int cmd_logs(int argc, char **argv) {
-  bool follow = false, timestamps = false;
+  bool follow = false;
   const char *since = NULL;
+  struct log_filter f = {0};
   const struct rt_option opts[] = {
-      {RT_OPT_BOOL, 'f', "follow", &follow, NULL, "keep printing new lines until the instance ends"},
-      {RT_OPT_STRING, 0, "since", &since, "WHEN", "only lines received since WHEN: 10s, 5m, 2h, or an RFC 3339 time"},
-      {RT_OPT_BOOL, 't', "timestamps", &timestamps, NULL, "show each line's receive time"},
+      {RT_OPT_BOOL, 'f', "follow", &follow, NULL, "keep printing new entries until the instance ends"},
+      {RT_OPT_STRING, 0, "since", &since, "WHEN", "only entries received since WHEN: 10s, 5m, 2h, or an RFC 3339 time"},
+      {RT_OPT_BOOL, 't', "timestamps", &f.format.timestamps, NULL, "show each entry's receive time"},
+      {RT_OPT_BOOL, 0, "json", &f.format.json, NULL, "print JSON lines (time, stream, isolate, level, message)"},
+      {RT_OPT_BOOL, 'k', "kernel", &f.kernel, NULL, "include the kernel's console lines"},
+      {RT_OPT_STRING, 0, "isolate", &f.isolate, "NAME", "only the records of the isolate NAME"},
       RT_OPTION_END,
   };
   int n = rt_parse_options("logs", argc, argv, opts, usage);
@@ -61,8 +102,7 @@ int cmd_logs(int argc, char **argv) {
     rtctl_error("logs", "expects one instance name (usage: %s)", usage);
     return RTCTL_EXIT_USAGE;
   }
-  struct console_reader r = {.timestamps = timestamps};
-  if (since && time_parse_since(since, time_now_us(), &r.since_us) < 0) {
+  if (since && time_parse_since(since, time_now_us(), &f.since_us) < 0) {
     rtctl_error("logs", "--since: \"%s\" is neither a duration (10s, 5m, 2h) nor an RFC 3339 time", since);
     return RTCTL_EXIT_USAGE;
   }
@@ -70,7 +110,7 @@ int cmd_logs(int argc, char **argv) {
   struct instance inst;
   struct ib_error err;
   char *path = NULL;
-  if (instance_load(name, &inst, &err) < 0 || instance_path(name, "console.log", &path, &err) < 0) {
+  if (instance_load(name, &inst, &err) < 0 || instance_path(name, INSTANCE_LOG_FILE, &path, &err) < 0) {
     rtctl_error("logs", "%s", err.msg);
     return RTCTL_EXIT_FAILURE;
   }
@@ -81,16 +121,18 @@ int cmd_logs(int argc, char **argv) {
     return RTCTL_EXIT_FAILURE;
   }
   free(path);
-  if (fd < 0) return 0; /* the instance never wrote a console log */
-  bool ok = drain(fd, &r, !follow);
+  if (fd < 0) return 0; /* the instance never wrote a log */
+  struct line_reader r = {0};
+  bool ok = drain(fd, &r, &f);
   while (ok && follow) {
-    /* Checked before reading: the supervisor writes the last lines before the final state. */
+    /* Checked before reading: the supervisor writes the last entries before the final state. */
     bool alive = instance_load(name, &inst, NULL) == 0 && instance_alive(&inst, NULL, NULL);
-    ok = drain(fd, &r, !alive);
+    ok = drain(fd, &r, &f);
     if (!alive) break;
     nanosleep(&(struct timespec){0, FOLLOW_POLL_MS * 1000000L}, NULL);
   }
   close(fd);
+  free(r.buf);
   if (!ok) rtctl_error("logs", "%s: read error: %s", name, strerror(errno));
   return ok ? 0 : RTCTL_EXIT_FAILURE;
 }

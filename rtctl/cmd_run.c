@@ -17,7 +17,7 @@
 #include "instance_run.h"
 #include "rtctl.h"
 
-static const char usage[] = "rtctl run [-d] [--name NAME] [-m MiB] [--cpus N] [-e KEY=VAL]... [-p HOST:GUEST[/udp|/tcp]]... [NAME[:TAG]|DIR]";
+static const char usage[] = "rtctl run [-d] [--name NAME] [-m MiB] [--cpus N] [-e KEY=VAL]... [-p HOST:GUEST[/udp|/tcp]]... [--json] [-t] [-k] [NAME[:TAG]|DIR]";
 
 /* HOST:GUEST[/udp|/tcp], both ports 1-65535. */
 int run_port_spec_valid(const char *spec) {
@@ -77,7 +77,8 @@ static int prepare_initrd(const struct store_image *img, const struct rt_string_
 
 int cmd_run(int argc, char **argv) {
   unsigned memory = 0, cpus = 1;
-  bool detach = false;
+  bool detach = false, show_kernel = false;
+  struct log_format format = {0};
   const char *name = NULL;
   struct rt_string_list env = {0}, ports = {0};
   const struct rt_option opts[] = {
@@ -87,6 +88,9 @@ int cmd_run(int argc, char **argv) {
       {RT_OPT_STRING_LIST, 'p', "publish", &ports, "HOST:GUEST[/udp|/tcp]", "forward a host port to the VM"},
       {RT_OPT_BOOL, 'd', "detach", &detach, NULL, "run in the background: print the instance's name and return"},
       {RT_OPT_STRING, 0, "name", &name, "NAME", "the instance's name (default: the image's, then NAME-2 ...)"},
+      {RT_OPT_BOOL, 0, "json", &format.json, NULL, "print log entries as JSON lines (time, stream, isolate, level, message)"},
+      {RT_OPT_BOOL, 't', "timestamps", &format.timestamps, NULL, "start each log line with its receive time"},
+      {RT_OPT_BOOL, 'k', "kernel-log", &show_kernel, NULL, "show the kernel's console too (shown anyway when the kernel fails)"},
       RT_OPTION_END,
   };
   int n = rt_parse_options("run", argc, argv, opts, usage);
@@ -128,7 +132,7 @@ int cmd_run(int argc, char **argv) {
       dir = ib_xstrdup(initrd);
       *strrchr(dir, '/') = '\0';
     }
-    struct instance_launch launch = {&img, initrd, dir, memory, cpus, name};
+    struct instance_launch launch = {&img, initrd, dir, memory, cpus, name, show_kernel, format};
     rc = detach ? instance_run_detached(&launch) : instance_run_attached(&launch);
     free(dir);
     free(initrd);

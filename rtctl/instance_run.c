@@ -8,7 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "console_log.h"
+#include "log_sink.h"
+#include "../kernel/core/machine.h"
 #include "fs_util.h"
 #include "instance.h"
 #include "qemu_launch.h"
@@ -56,19 +57,29 @@ static void record_end(struct supervision *s, int rc) {
   if (instance_save(&s->inst, &err) < 0) rtctl_error("run", "instance state: %s", err.msg);
 }
 
-/* Runs QEMU to the end with the console stored in the instance's log. */
+/* Statuses after which the kernel's console explains more than the app's log does. */
+static bool kernel_trouble(int rc) {
+  return rc == RTCTL_EXIT_VM_FAILED || rc == EXIT_BAD_IMAGE || rc == EXIT_NO_JAVASCRIPT || rc == EXIT_KERNEL_PANIC ||
+         rc == EXIT_KERNEL_FAULT;
+}
+
+/* Runs QEMU to the end with its output stored in the instance's log. */
 static int supervise(const struct instance_launch *l, const char *accel, struct supervision *s, bool echo) {
-  struct console_log log = {.fd = -1};
+  struct log_sink sink;
+  log_sink_init(&sink, echo, l->show_kernel, &l->format);
   struct ib_error err;
   char *path = NULL;
-  if (s->registered && (instance_path(s->inst.name, "console.log", &path, &err) < 0 ||
-                        console_log_open(&log, path, &err) < 0))
-    rtctl_error("run", "console log: %s", err.msg);
+  if (s->registered && (instance_path(s->inst.name, INSTANCE_LOG_FILE, &path, &err) < 0 ||
+                        log_sink_store(&sink, path, &err) < 0))
+    rtctl_error("run", "instance log: %s", err.msg);
   free(path);
-  struct qemu_run run = {l->img->kernel_path, l->initrd, l->memory_mib, l->cpus, accel, echo,
-                         log.fd >= 0 ? &log : NULL, on_started, s};
+  struct qemu_run run = {l->img->kernel_path, l->initrd, l->memory_mib, l->cpus, accel, &sink, on_started, s};
   int rc = qemu_launch(&run, "run");
-  console_log_close(&log);
+  if (echo && !l->show_kernel && kernel_trouble(rc) && sink.backlog_count > 0) {
+    rtctl_error("run", "the kernel's console (last %zu lines):", sink.backlog_count);
+    log_sink_print_backlog(&sink, stderr);
+  }
+  log_sink_close(&sink);
   record_end(s, rc);
   if (l->cleanup_dir) ib_remove_tree(l->cleanup_dir);
   return rc;

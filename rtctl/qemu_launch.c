@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,9 @@
 #include "rtctl.h"
 
 extern char **environ;
+
+#define QEMU_STR2(x) #x
+#define QEMU_STR(x) QEMU_STR2(x)
 
 static volatile sig_atomic_t stop_signal;
 
@@ -69,15 +73,6 @@ const char *qemu_choose_accel(const char *kernel, const char *cmd) {
   return choice.accel;
 }
 
-static void write_all(int fd, const char *p, size_t n, bool *ok) {
-  while (*ok && n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) *ok = false; /* e.g. `rtctl run | head`: stop copying, keep the VM and the log going */
-    else p += w, n -= (size_t)w;
-  }
-}
-
 int qemu_launch(const struct qemu_run *run, const char *cmd) {
   const char *qemu = qemu_binary();
   char mem[16], cpus[16];
@@ -88,16 +83,34 @@ int qemu_launch(const struct qemu_run *run, const char *cmd) {
   char *argv[] = {(char *)qemu, "-M", "q35", "-m", mem, "-smp", cpus, "-display", "none", "-monitor", "none",
                   "-no-reboot", "-serial", "stdio", "-kernel", (char *)run->kernel, "-initrd", (char *)run->initrd,
                   "-device", "isa-debug-exit,iobase=" QEMU_DEBUG_EXIT_PORT ",iosize=0x04", "-accel", (char *)run->accel,
-                  NULL};
-  int errpipe[2], outpipe[2];
+                  /* The log channel: virtio-console port 0 on a socket whose other end is ours. */
+                  "-chardev", "socket,id=rtlog,fd=" QEMU_STR(QEMU_LOG_CHANNEL_FD), "-device", "virtio-serial-pci",
+                  "-device", "virtconsole,chardev=rtlog,nr=0", NULL};
+  int errpipe[2], outpipe[2], chan[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, chan) != 0) {
+    rtctl_error(cmd, "socketpair: %s", strerror(errno));
+    return RTCTL_EXIT_VM_FAILED;
+  }
+  /* Above the descriptors the child's dup2s target, so none overwrites another. */
+  int qemu_end = fcntl(chan[1], F_DUPFD_CLOEXEC, 10);
+  close(chan[1]);
+  if (qemu_end < 0) {
+    rtctl_error(cmd, "fcntl: %s", strerror(errno));
+    close(chan[0]);
+    return RTCTL_EXIT_VM_FAILED;
+  }
   if (pipe2(errpipe, O_CLOEXEC) != 0) {
     rtctl_error(cmd, "pipe: %s", strerror(errno));
+    close(chan[0]);
+    close(qemu_end);
     return RTCTL_EXIT_VM_FAILED;
   }
   if (pipe2(outpipe, O_CLOEXEC) != 0) {
     rtctl_error(cmd, "pipe: %s", strerror(errno));
     close(errpipe[0]);
     close(errpipe[1]);
+    close(chan[0]);
+    close(qemu_end);
     return RTCTL_EXIT_VM_FAILED;
   }
   struct sigaction sa = {0}, ign = {0}, chld = {0}, old_int, old_term, old_pipe, old_chld;
@@ -118,6 +131,7 @@ int qemu_launch(const struct qemu_run *run, const char *cmd) {
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, outpipe[1], 1);
   posix_spawn_file_actions_adddup2(&fa, errpipe[1], 2);
+  posix_spawn_file_actions_adddup2(&fa, qemu_end, QEMU_LOG_CHANNEL_FD);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t def;
@@ -133,9 +147,11 @@ int qemu_launch(const struct qemu_run *run, const char *cmd) {
   posix_spawnattr_destroy(&attr);
   close(errpipe[1]);
   close(outpipe[1]);
+  close(qemu_end);
   if (rc != 0) {
     close(errpipe[0]);
     close(outpipe[0]);
+    close(chan[0]);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGPIPE, &old_pipe, NULL);
@@ -156,20 +172,20 @@ int qemu_launch(const struct qemu_run *run, const char *cmd) {
   sigaddset(&block, SIGTERM);
   sigaddset(&block, SIGCHLD);
   sigprocmask(SIG_BLOCK, &block, &unblocked);
-  bool qemu_error = false, stopping = false, echo = run->echo_console, reaped = false;
+  bool qemu_error = false, stopping = false, reaped = false;
   int st = 0;
-  struct pollfd pfd[2] = {{outpipe[0], POLLIN, 0}, {errpipe[0], POLLIN, 0}};
-  char buf[4097];
-  while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
+  struct pollfd pfd[3] = {{outpipe[0], POLLIN, 0}, {errpipe[0], POLLIN, 0}, {chan[0], POLLIN, 0}};
+  char buf[65537];
+  while (pfd[0].fd >= 0 || pfd[1].fd >= 0 || pfd[2].fd >= 0) {
     if (stop_signal && !stopping) {
       stopping = true;
       kill(pid, SIGTERM);
     }
     if (child_exited && !reaped) reaped = waitpid(pid, &st, WNOHANG) == pid;
-    int pr = ppoll(pfd, 2, reaped ? &(struct timespec){0, 0} : NULL, &unblocked);
+    int pr = ppoll(pfd, 3, reaped ? &(struct timespec){0, 0} : NULL, &unblocked);
     if (pr < 0 && errno == EINTR) continue;
     if (pr <= 0) break; /* QEMU has ended and its output is drained */
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {
       if (pfd[i].fd < 0 || !pfd[i].revents) continue;
       ssize_t n = read(pfd[i].fd, buf, sizeof buf - 1);
       if (n < 0 && errno == EINTR) continue;
@@ -178,15 +194,17 @@ int qemu_launch(const struct qemu_run *run, const char *cmd) {
         pfd[i].fd = -1;
       } else if (i == 1) {
         forward_stderr(buf, (size_t)n, &qemu_error);
+      } else if (i == 0) {
+        log_sink_serial(run->sink, buf, (size_t)n);
       } else {
-        write_all(1, buf, (size_t)n, &echo);
-        if (run->log) console_log_feed(run->log, buf, (size_t)n);
+        log_sink_channel(run->sink, buf, (size_t)n);
       }
     }
   }
   sigprocmask(SIG_SETMASK, &unblocked, NULL);
-  for (int i = 0; i < 2; i++)
+  for (int i = 0; i < 3; i++)
     if (pfd[i].fd >= 0) close(pfd[i].fd);
+  log_sink_finish(run->sink);
   while (!reaped && waitpid(pid, &st, 0) < 0) {
     if (errno != EINTR) {
       st = 0;

@@ -1,16 +1,17 @@
 /* Boots a kernel + initrd in QEMU and runs it to the end: the guest's serial console comes
- * back through a pipe (copied to stdout when attached, stored in the instance's console log),
- * and the guest's exit status (isa-debug-exit) becomes ours. */
+ * back through a pipe and its log channel (virtio-console port 0) through a socket, both into
+ * a log sink (log_sink.h); the guest's exit status (isa-debug-exit) becomes ours. */
 #ifndef RTCTL_QEMU_LAUNCH_H
 #define RTCTL_QEMU_LAUNCH_H
 
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "console_log.h"
+#include "log_sink.h"
 
 #define QEMU_DEFAULT_BINARY "qemu-system-x86_64" /* $RUNTIMEJS_QEMU overrides it */
 #define QEMU_DEBUG_EXIT_PORT "0xf4"
+#define QEMU_LOG_CHANNEL_FD 3 /* QEMU's end of the log channel socket */
 
 struct qemu_run {
   const char *kernel;
@@ -18,8 +19,7 @@ struct qemu_run {
   unsigned memory_mib;
   unsigned cpus;
   const char *accel;         /* "kvm" or "tcg" (qemu_choose_accel) */
-  bool echo_console;         /* copy the guest console to stdout */
-  struct console_log *log;   /* store the guest console there too (NULL: not stored) */
+  struct log_sink *sink;     /* the guest's console and log channel go there */
   /* Called once QEMU is spawned (NULL: nothing to do). */
   void (*started)(pid_t pid, void *ctx);
   void *ctx;

@@ -15,9 +15,10 @@ cd "$WORK" && "$RTCTL" new app >/dev/null && cd app && "$RTCTL" build >/dev/null
 fake() { # fake NAME BODY
   printf '#!/bin/sh\necho $$ >> %s/qemu-pids\n%s\n' "$WORK" "$2" > "$WORK/$1"; chmod +x "$WORK/$1"; echo "$WORK/$1"
 }
-QLINES=$(fake qlines 'for i in 1 2 3 4 5; do echo "line $i"; sleep 0.2; done; exit 141')  # app status 70
-QSLOW=$(fake qslow 'echo up; exec sleep 60')
-QSTUBBORN=$(fake qstubborn 'trap "" TERM; echo up; while :; do sleep 0.1; done')
+# Isolate records on the log channel (fd 3), kernel lines on the serial console (stdout).
+QLINES=$(fake qlines 'echo "kernel booted"; for i in 1 2 3 4 5; do '"$WORK"'/emit-record app "line $i"; sleep 0.2; done; exit 141')  # app status 70
+QSLOW=$(fake qslow "$WORK"'/emit-record app up; exec sleep 60')
+QSTUBBORN=$(fake qstubborn 'trap "" TERM; '"$WORK"'/emit-record app up; while :; do sleep 0.1; done')
 now_ms() { date +%s%3N; }
 # wait_until SECONDS CMD...: polls CMD until it succeeds, fails at the deadline.
 wait_until() {
@@ -31,7 +32,7 @@ for l in sys.stdin:
     o = json.loads(l)
     if o["name"] == sys.argv[1]: print(json.dumps(o[sys.argv[2]]))' "$1" "$2"
 }
-lines="$(printf 'line %s\n' 1 2 3 4 5)"
+lines="$(printf '[app] line %s\n' 1 2 3 4 5)"
 
 # run -d returns at once with the name; the instance runs; logs -f gets every line, then ends.
 t0=$(now_ms)
@@ -50,12 +51,21 @@ contains "$(ps_line app)" "exited (70)"
 [ "$(json_field app accel)" = '"tcg"' ] || fail "accel"
 # logs without -f, --timestamps, --since.
 [ "$("$RTCTL" logs app)" = "$lines" ] || fail "logs"
-"$RTCTL" logs --timestamps app | head -n 1 | grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z line 1$' ||
+"$RTCTL" logs --timestamps app | head -n 1 | grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z \[app\] line 1$' ||
   fail "logs --timestamps: $("$RTCTL" logs --timestamps app | head -n 1)"
 [ "$("$RTCTL" logs --since 1h app)" = "$lines" ] || fail "--since 1h"
 [ -z "$("$RTCTL" logs --since 2999-01-01T00:00:00Z app)" ] || fail "--since in the future printed lines"
 third=$("$RTCTL" logs --timestamps app | sed -n 3p | cut -d' ' -f1)
-[ "$("$RTCTL" logs --since "$third" app)" = "$(printf 'line %s\n' 3 4 5)" ] || fail "--since TIMESTAMP"
+[ "$("$RTCTL" logs --since "$third" app)" = "$(printf '[app] line %s\n' 3 4 5)" ] || fail "--since TIMESTAMP"
+# The kernel's lines on request (-k), the isolate filter, JSON lines.
+[ "$("$RTCTL" logs -k app | head -n 2)" = "$(printf '[kernel] kernel booted\n[app] line 1')" ] || fail "logs -k"
+[ -z "$("$RTCTL" logs --isolate other app)" ] || fail "--isolate other printed entries"
+[ "$("$RTCTL" logs --isolate app app)" = "$lines" ] || fail "--isolate app"
+"$RTCTL" logs --json app | python3 -c 'import sys, json
+rows = [json.loads(l) for l in sys.stdin]
+assert [r["message"] for r in rows] == ["line %d" % i for i in range(1, 6)], rows
+assert all(r["stream"] == "isolate" and r["isolate"] == "app" and r["level"] == "info" for r in rows), rows
+assert all("guest_time" in r and r["time"].endswith("Z") for r in rows), rows' || fail "logs --json"
 if "$RTCTL" logs --since yesterday app 2>"$WORK/err"; then fail "--since yesterday accepted"; fi
 contains "$(cat "$WORK/err")" "--since: \"yesterday\" is neither"
 
@@ -65,8 +75,8 @@ contains "$(cat "$WORK/err")" "--since: \"yesterday\" is neither"
 [ "$(RUNTIMEJS_QEMU=$QSTUBBORN "$RTCTL" run -d --name stubborn 2>/dev/null)" = stubborn ] || fail "--name"
 if RUNTIMEJS_QEMU=$QSLOW "$RTCTL" run -d --name stubborn 2>"$WORK/err"; then fail "a running name was reused"; fi
 contains "$(cat "$WORK/err")" "stubborn: an instance of that name is running"
-wait_until 5 grep -q up "$XDG_STATE_HOME/runtimejs/instances/app-2/console.log"
-[ "$("$RTCTL" logs app-2)" = up ] || fail "logs app-2"
+wait_until 5 grep -q up "$XDG_STATE_HOME/runtimejs/instances/app-2/log.jsonl"
+[ "$("$RTCTL" logs app-2)" = "[app] up" ] || fail "logs app-2"
 contains "$(ps_line app-2)" "running"
 
 # stop: SIGTERM ends it at once; a QEMU that ignores SIGTERM is killed after 5 s.

@@ -11,8 +11,24 @@ fake() { # fake NAME BODY: a stand-in qemu that records its arguments
 }
 status() { set +e; "$@" >"$WORK/out" 2>"$WORK/err"; echo $?; set -e; }
 
-[ "$(RUNTIMEJS_QEMU=$(fake q7 'echo guest-line; exit 7') status "$RTCTL" run)" = 3 ] || fail "7 -> 3"
-contains "$(cat "$WORK/out")" "guest-line"
+[ "$(RUNTIMEJS_QEMU=$(fake q7 'echo kernel-line; '"$WORK"'/emit-record app guest-line; '"$WORK"'/emit-record app bad 3; exit 7') status "$RTCTL" run)" = 3 ] || fail "7 -> 3"
+# Isolate records: info on stdout, errors on stderr; kernel lines not shown for an app's status.
+[ "$(cat "$WORK/out")" = "[app] guest-line" ] || fail "run printed: $(cat "$WORK/out")"
+contains "$(cat "$WORK/err")" "[app] bad"
+if grep -q kernel-line "$WORK/out" "$WORK/err"; then fail "kernel line shown without -k"; fi
+[ "$(RUNTIMEJS_QEMU=$WORK/q7 status "$RTCTL" run -k)" = 3 ] || fail "run -k"
+contains "$(cat "$WORK/err")" "[kernel] kernel-line"
+[ "$(RUNTIMEJS_QEMU=$WORK/q7 status "$RTCTL" run --json)" = 3 ] || fail "run --json"
+python3 -c 'import sys, json
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert [(r["isolate"], r["level"], r["message"]) for r in rows] == [("app", "info", "guest-line"), ("app", "error", "bad")], rows' "$WORK/out" ||
+  fail "run --json printed: $(cat "$WORK/out")"
+# A kernel panic (status 112): the kernel's console is shown after all.
+[ "$(RUNTIMEJS_QEMU=$(fake qpanic 'echo "panic: out of luck"; exit 225') status "$RTCTL" run)" = 112 ] || fail "225 -> 112"
+contains "$(cat "$WORK/err")" "[kernel] panic: out of luck"
+contains "$(cat "$WORK/err")" "rtctl: run: the kernel's console (last 1 lines):"
+# The stand-in gets the log channel: a virtio-console on the socket rtctl passes as fd 3.
+contains "$(cat "$WORK/args")" "-chardev socket,id=rtlog,fd=3 -device virtio-serial-pci -device virtconsole,chardev=rtlog,nr=0"
 args=$(cat "$WORK/args")
 contains "$args" "-M q35 -m 256 -smp 1"
 contains "$args" "-device isa-debug-exit,iobase=0xf4,iosize=0x04"

@@ -1,12 +1,11 @@
-/* Instances: time parsing (--since), the state file round trip, stale state detection, and
- * the timestamped console log. */
+/* Instances: time parsing (--since), the state file round trip, names and stale state
+ * detection. */
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
-#include "console_log.h"
 #include "instance.h"
 #include "test_helpers.h"
 #include "time_text.h"
@@ -209,59 +208,11 @@ static void test_stale(void) {
   CHECK(st == INSTANCE_STOPPED && !stale);
 }
 
-static void test_console_log(void) {
-  char *dir = test_dir();
-  char *path = ib_strfmt("%s/console.log", dir);
-  struct console_log log;
-  struct ib_error err;
-  CHECK(console_log_open(&log, path, &err) == 0);
-  console_log_feed(&log, "one\r\ntw", 7);
-  console_log_feed(&log, "o\n\nthree", 8);
-  console_log_close(&log);
-  char *text;
-  CHECK(ib_read_file(path, &text, NULL, &err) == 0);
-  /* Every line: a timestamp, a space, the text (without the \r). */
-  const char *want[] = {"one", "two", "", "three"};
-  char *line = text;
-  for (int i = 0; i < 4; i++) {
-    int64_t us;
-    const char *rest;
-    CHECK(time_parse_rfc3339(line, &us, &rest) == 0);
-    CHECK(*rest == ' ');
-    size_t n = strcspn(rest + 1, "\n");
-    CHECK(n == strlen(want[i]) && strncmp(rest + 1, want[i], n) == 0);
-    line = (char *)rest + 1 + n + 1;
-  }
-  CHECK(*line == '\0');
-
-  /* Reading back: without timestamps, and filtered by --since. */
-  char *out_path = ib_strfmt("%s/out", dir);
-  FILE *out = fopen(out_path, "w");
-  struct console_reader r = {0};
-  console_reader_feed(&r, text, 10, false, out); /* a partial line waits for the rest */
-  console_reader_feed(&r, text + 10, strlen(text) - 10, true, out);
-  struct console_reader old = {.since_us = time_now_us() + 60 * 1000000LL};
-  console_reader_feed(&old, text, strlen(text), true, out);
-  struct console_reader stamped = {.timestamps = true};
-  console_reader_feed(&stamped, "2024-02-29T12:34:56.000000Z x\nplain", 35, true, out);
-  fclose(out);
-  char *printed;
-  CHECK(ib_read_file(out_path, &printed, NULL, &err) == 0);
-  CHECK_STR(printed, "one\ntwo\n\nthree\n2024-02-29T12:34:56.000000Z x\nplain\n");
-  free(printed);
-  free(out_path);
-  free(text);
-  free(path);
-  ib_remove_tree(dir);
-  free(dir);
-}
-
 int main(void) {
   test_durations();
   test_rfc3339();
   test_state_round_trip();
   test_names();
   test_stale();
-  test_console_log();
   return CHECK_DONE();
 }

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The log channel with the real kernel: isolate records travel over virtio-console (modern
+# transport, then legacy through a QEMU wrapper) and come out of `rtctl run` as
+# "[isolate] message" (warnings and errors on stderr) or JSON lines (--json), in order, whole
+# (a 10,000-character message, a multi-line one, 300 in a row: more than the queue holds),
+# with their levels; an uncaught error is an error record; `rtctl logs` reads the same back.
+source "$(dirname "$0")/lib.sh"
+KERNEL=${2:?usage: $0 RTCTL KERNEL}
+[ -f "$KERNEL" ] || fail "kernel $KERNEL not built (build the 'kernel' target)"
+export RUNTIMEJS_KERNEL=$KERNEL
+cd "$WORK" && "$RTCTL" new chatty >/dev/null && cd chatty
+cat > index.js <<'JS'
+console.log('plain', 1, { a: 1 });
+console.warn('careful');
+console.error('bad');
+console.debug('dbg');
+isolate.log('via isolate.log');
+console.log('x'.repeat(10000));
+for (let i = 0; i < 300; i++) console.log('n' + i);
+console.log('multi\nline');
+throw new Error('boom');
+JS
+"$RTCTL" build >/dev/null
+
+check_run() { # check_run WHAT: the text and JSON forms of one run
+  set +e
+  timeout 120 "$RTCTL" run --name "text-$1" >"$WORK/out" 2>"$WORK/err"; rc=$?
+  set -e
+  [ $rc = 1 ] || fail "$1: run exit $rc, want 1 (uncaught error): $(cat "$WORK/err")"
+  python3 - "$WORK/out" "$WORK/err" <<'PY' || fail "$1: text output"
+import sys
+out = open(sys.argv[1]).read().split('\n')
+err = open(sys.argv[2]).read().split('\n')
+want = ['[chatty] plain 1 { a: 1 }', '[chatty] dbg', '[chatty] via isolate.log', '[chatty] ' + 'x' * 10000]
+want += ['[chatty] n%d' % i for i in range(300)] + ['[chatty] multi', '[chatty] line', '']
+assert out == want, 'stdout: %r' % out[:8]
+assert '[chatty] careful' in err and '[chatty] bad' in err, err
+assert '[chatty] Uncaught Error: boom' in err, err
+assert any(l.startswith('[chatty]     at ') and '/app/index.js:9' in l for l in err), err
+assert not any(l.startswith('[kernel]') for l in err), 'kernel lines shown without -k'
+PY
+  set +e
+  timeout 120 "$RTCTL" run --json --name "json-$1" >"$WORK/json" 2>"$WORK/err"; rc=$?
+  set -e
+  [ $rc = 1 ] || fail "$1: run --json exit $rc: $(cat "$WORK/err")"
+  python3 - "$WORK/json" <<'PY' || fail "$1: --json output"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert all(r['stream'] == 'isolate' and r['isolate'] == 'chatty' for r in rows), rows[0]
+levels = [(r['level'], r['message'][:12]) for r in rows[:5]]
+assert levels == [('info', 'plain 1 { a:'), ('warn', 'careful'), ('error', 'bad'), ('debug', 'dbg'),
+                  ('info', 'via isolate.')], levels
+assert rows[5]['message'] == 'x' * 10000
+assert [r['message'] for r in rows[6:306]] == ['n%d' % i for i in range(300)]
+assert rows[306]['message'] == 'multi\nline'
+assert rows[307]['level'] == 'error' and rows[307]['message'].startswith('Uncaught Error: boom\n    at ')
+assert len(rows) == 308, len(rows)
+assert all(r['guest_time'][:4] == r['time'][:4] for r in rows)
+PY
+  # The stored log reads back the same; -k adds the kernel's lines, which say the transport.
+  [ "$("$RTCTL" logs "text-$1" | sed -n 3p)" = "[chatty] bad" ] || fail "$1: logs"
+  [ "$("$RTCTL" logs "text-$1" | wc -l)" = 313 ] || fail "$1: logs has $("$RTCTL" logs "text-$1" | wc -l) lines"
+  contains "$("$RTCTL" logs -k "text-$1")" "[kernel] log: isolate logs on virtio-console ($1 transport)"
+}
+
+check_run modern
+# The legacy (virtio 0.9) transport: the same device with its modern interface off.
+cat > "$WORK/qemu-legacy" <<EOF2
+#!/bin/sh
+for a in "\$@"; do
+  [ "\$a" = virtio-serial-pci ] && a=virtio-serial-pci,disable-modern=on
+  set -- "\$@" "\$a"; shift
+done
+exec qemu-system-x86_64 "\$@"
+EOF2
+chmod +x "$WORK/qemu-legacy"
+RUNTIMEJS_QEMU=$WORK/qemu-legacy check_run legacy
+echo "PASS"
