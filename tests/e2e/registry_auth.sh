@@ -7,6 +7,8 @@
 # - push and pull then work; credentials written by hand in $DOCKER_CONFIG/config.json (the way the
 #   Docker CLI keeps them) are read too;
 # - logout removes the entry, and pushing fails again;
+# - the Bearer token flow (the test's proxy as a token-auth registry): the same, and the token
+#   asked for carries the push scope;
 # - the password (and its base64 form) never appears in rtctl's output, nor in its store and state.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/registry_lib.sh"
@@ -96,10 +98,39 @@ run_rtctl "$WORK/out" "$WORK/err" push hello:latest "$REG/demo/hello:v2"; keep
 contains "$(cat "$WORK/out" "$WORK/err")" "rtctl login"
 echo "logout: entry removed, push fails again"
 
-# The password never shows.
-for secret in "$PASS" "$AUTH64"; do
+# The Bearer token flow: the proxy is a token-auth registry (401 + WWW-Authenticate: Bearer
+# realm=".../token",service=...,scope=...) in front of an open one; /token wants Basic u:PASS.
+start_registry open
+start_proxy token "$REG" --bearer "u:$PASS" --tokens-file "$WORK/tokens"
+run_rtctl "$WORK/out" "$WORK/err" push hello "$PROXY/demo/hello:v1"; keep
+[ $RC != 0 ] || fail "bearer: push without credentials succeeded: $(cat "$WORK/out")"
+contains "$(cat "$WORK/out" "$WORK/err")" "rtctl login"
+set +e
+echo "wrong-$PASS" | timeout 60 "$RTCTL" login -u u --password-stdin "$PROXY" >"$WORK/out" 2>"$WORK/err"; RC=$?
+set -e; keep
+[ $RC != 0 ] || fail "bearer: login with a wrong password succeeded"
+grep -qiE 'unauthorized|wrong user name or password' "$WORK/out" "$WORK/err" || fail "bearer: wrong password: $(cat "$WORK/out" "$WORK/err")"
+[ -z "$(auth_entry "$CONFIG" "$PROXY")" ] || fail "bearer: a failed login stored credentials"
+set +e
+echo "$PASS" | timeout 60 "$RTCTL" login -u u --password-stdin "$PROXY" >"$WORK/out" 2>"$WORK/err"; RC=$?
+set -e; keep
+[ $RC = 0 ] || fail "bearer: login: exit $RC: $(cat "$WORK/out" "$WORK/err")"
+[ "$(auth_entry "$CONFIG" "$PROXY")" = "$AUTH64" ] || fail "bearer: login stored no credentials for $PROXY"
+run_rtctl "$WORK/out" "$WORK/err" push hello "$PROXY/demo/hello:v1"; keep
+[ $RC = 0 ] || fail "bearer: push: exit $RC: $(cat "$WORK/out" "$WORK/err")"
+[ "$(tail -n 1 "$WORK/out")" = "pushed $PROXY/demo/hello:v1 $built" ] || fail "bearer: push: $(cat "$WORK/out")"
+grep -qE '^TOKEN .*repository:demo/hello:[a-z,]*push.* 200$' "$PROXY_LOG" ||
+  fail "bearer: no push token was asked for: $(grep '^TOKEN' "$PROXY_LOG")"
+new_store e
+run_rtctl "$WORK/out" "$WORK/err" pull "$PROXY/demo/hello:v1"; keep
+[ $RC = 0 ] || fail "bearer: pull: exit $RC: $(cat "$WORK/out" "$WORK/err")"
+[ "$(tail -n 1 "$WORK/out")" = "pulled $PROXY/demo/hello:v1 $built" ] || fail "bearer: pull: $(cat "$WORK/out")"
+echo "bearer token flow: no login -> 'rtctl login', wrong password refused, then push and pull work ($(grep -c '^TOKEN .* 200$' "$PROXY_LOG") tokens issued)"
+
+# The password, and the tokens, never show.
+for secret in "$PASS" "$AUTH64" $(cat "$WORK/tokens" 2>/dev/null); do
   grep -qF -- "$secret" "$ALL_OUTPUT" && fail "rtctl printed the credentials: $(grep -F -- "$secret" "$ALL_OUTPUT" | head -n 3)"
   grep -rqF -- "$secret" "$WORK/stores" && fail "the credentials are in the store or state: $(grep -rlF -- "$secret" "$WORK/stores")"
 done
-echo "the password appears in no output ($(wc -l < "$ALL_OUTPUT") lines) and no store or state file"
+echo "the password and tokens appear in no output ($(wc -l < "$ALL_OUTPUT") lines) and no store or state file"
 echo "PASS"

@@ -100,7 +100,7 @@ start_proxy() {
     sleep 0.05
   done
   PROXY=127.0.0.1:$(cat "$dir/port")
-  echo "proxy $name on $PROXY -> $upstream${*:+ ($*)}"
+  echo "proxy $name on $PROXY -> $upstream${*:+ ($(sed 's/--bearer [^ ]*/--bearer <credentials>/' <<<"$*"))}"
 }
 
 # new_store NAME: points rtctl at the local store NAME (its own XDG dirs), empty when new.

@@ -13,10 +13,20 @@ flushed at once, so a test can watch it.
 --mode corrupt flips one byte (the first of the body, XOR 0xff) of every successful blob GET
 response (/v2/<name>/blobs/sha256:<hex>), or, with --corrupt-digest, of those blobs only.
 --throttle slows request bodies (uploads) down to about that many bytes a second.
+--bearer USER:PASSWORD makes the proxy a registry with the Docker token flow in front of an open
+upstream: /v2/ requests need "Authorization: Bearer TOKEN", else 401 with
+WWW-Authenticate: Bearer realm="http://PROXY/token",service="e2e-registry"[,scope="repository:NAME:ACTIONS"];
+GET /token?service=...&scope=... with Basic USER:PASSWORD answers {"token": ..., "access_token": ...}
+granting the scopes asked for, 401 otherwise. Tokens are written to --tokens-file, one a line,
+so a test can look for them in the client's output. Token requests are logged as
+"TOKEN <scopes> <status>".
 The mode file (--mode-file), when given and present, overrides --mode on each request, so a test
 can switch modes without restarting the proxy.
 """
 import argparse
+import base64
+import json
+import secrets
 import http.client
 import http.server
 import re
@@ -33,6 +43,8 @@ PIECE = 64 * 1024
 
 args = None
 log_lock = threading.Lock()
+tokens = {}  # bearer token -> {(repository, action)}
+tokens_lock = threading.Lock()
 
 
 def log(line):
@@ -93,8 +105,77 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.sent_up += len(data)
         return data
 
+    def bearer_gate(self):
+        """With --bearer: answers token requests and 401s; True when the request may go on."""
+        url = urllib.parse.urlsplit(self.path)
+        if url.path == '/token':
+            q = urllib.parse.parse_qs(url.query)
+            scopes = ' '.join(q.get('scope', [])) or '-'
+            auth = self.headers.get('Authorization', '')
+            ok = auth.startswith('Basic ') and base64.b64decode(auth[6:]).decode(errors='replace') == args.bearer
+            if ok:
+                token = secrets.token_hex(24)
+                with tokens_lock:
+                    tokens[token] = set()
+                    for scope in q.get('scope', []):
+                        for sc in scope.split(' '):
+                            parts = sc.split(':')
+                            if len(parts) == 3 and parts[0] == 'repository':
+                                tokens[token] |= {(parts[1], a) for a in parts[2].split(',')}
+                with open(args.tokens_file, 'a') as f:
+                    f.write(token + '\n')
+                body = json.dumps({'token': token, 'access_token': token, 'expires_in': 300}).encode()
+                self.send_response_only(200)
+                self.send_header('Content-Type', 'application/json')
+            else:
+                body = b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}'
+                self.send_response_only(401)
+                self.send_header('WWW-Authenticate', 'Basic realm="e2e-token"')
+            self.send_header('Content-Length', str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            self.drain_body()
+            log('TOKEN %s %d' % (scopes, 200 if ok else 401))
+            return False
+        m = re.match(r'^/v2/(.+?)/(blobs|manifests|tags)/', url.path)
+        need = None
+        if m:
+            need = {(m.group(1), 'pull')} if self.command in ('GET', 'HEAD') else {(m.group(1), 'pull'), (m.group(1), 'push')}
+        auth = self.headers.get('Authorization', '')
+        token = auth[7:] if auth.startswith('Bearer ') else None
+        with tokens_lock:
+            granted = tokens.get(token)
+        if granted is not None and (need is None or need <= granted):
+            del self.headers['Authorization']
+            return True
+        challenge = 'Bearer realm="http://%s/token",service="e2e-registry"' % self.headers.get('Host')
+        if need:
+            repo = m.group(1)
+            challenge += ',scope="repository:%s:%s"' % (repo, 'pull' if len(need) == 1 else 'pull,push')
+        body = b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}'
+        self.send_response_only(401)
+        self.send_header('WWW-Authenticate', challenge)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        self.drain_body()
+        log('%s %s 401 0 %d' % (self.command, self.path, len(body)))
+        return False
+
+    def drain_body(self):
+        """Reads an unused request body, so the connection can serve the next request."""
+        self.sent_up = 0
+        try:
+            for _ in self.request_body():
+                pass
+        except (ConnectionError, OSError, ValueError):
+            self.close_connection = True
+
     def forward(self):
         self.sent_up = 0
+        if args.bearer and not self.bearer_gate():
+            return
         method = self.command
         has_body = ('Content-Length' in self.headers and self.headers['Content-Length'] != '0') or \
             'chunked' in self.headers.get('Transfer-Encoding', '').lower()
@@ -190,6 +271,8 @@ def main():
     p.add_argument('--mode-file')
     p.add_argument('--corrupt-digest', action='append', default=[])
     p.add_argument('--throttle', type=float, default=0)
+    p.add_argument('--bearer')
+    p.add_argument('--tokens-file')
     args = p.parse_args()
     host, port = args.upstream.rsplit(':', 1)
     args.upstream_host, args.upstream_port = host, int(port)
