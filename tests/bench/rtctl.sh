@@ -18,7 +18,17 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 
 s=$(date +%s%N); "$rtctl" build "$work/hello" >"$work/build.out"; e=$(date +%s%N)
 build_ms=$(ms "$s" "$e")
-initrd=$(find "$XDG_DATA_HOME/runtimejs/images/hello" -name initrd.cpio | head -1)
+# The initrd blob of hello:latest in the store (an OCI image layout, docs/registry.md).
+initrd=$(python3 - "$XDG_DATA_HOME/runtimejs/oci" <<'PY'
+import json, sys
+root = sys.argv[1]
+blob = lambda d: '%s/blobs/sha256/%s' % (root, d.split(':')[1])
+ref = next(m for m in json.load(open(root + '/index.json'))['manifests']
+           if m['annotations']['org.opencontainers.image.ref.name'] == 'hello:latest')
+layers = json.load(open(blob(ref['digest'])))['layers']
+print(blob(next(l for l in layers if l['mediaType'].startswith('application/vnd.runtimejs.initrd'))['digest']))
+PY
+)
 ksize=$(stat -c %s "$kernel") isize=$(stat -c %s "$initrd")
 gz=$(cat "$kernel" "$initrd" | gzip -9 | wc -c)
 node_bin=$(readlink -f "$(command -v node)")
