@@ -99,9 +99,9 @@ esac
 [ "$(http_status "http://$REG/v2/demo/big/manifests/v1" -H 'Accept: application/vnd.oci.image.manifest.v1+json')" = 404 ] ||
   fail "manifest v1 is there after the killed push"
 echo "after the kill: tags/list says ${tags##* } (${tags% *}), manifest v1 404"
-# The re-run, straight to the registry.
-must_rtctl push big "$REG/demo/big:v1"
-[ "$(tail -n 1 <<<"$OUT")" = "pushed $REG/demo/big:v1 $built" ] || fail "re-run push: $OUT"
+# The same command again (through the same throttled proxy: ~15 s).
+must_rtctl push --chunk-size 1048576 big "$PROXY/demo/big:v1"
+[ "$(tail -n 1 <<<"$OUT")" = "pushed $PROXY/demo/big:v1 $built" ] || fail "re-run push: $OUT"
 curl -sf "http://$REG/v2/demo/big/tags/list" | grep -q '"v1"' || fail "tag v1 missing after the re-run"
 new_store d
 must_rtctl pull "$REG/demo/big:v1"
