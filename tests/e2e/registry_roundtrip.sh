@@ -5,7 +5,8 @@
 # - the manifest is an OCI image-spec 1.1 artifact (artifactType application/vnd.runtimejs.image.v1)
 #   served with the OCI manifest media type; every blob it names is in the registry;
 # - pull into an empty store gives the same digest and `rtctl images` lists the ref; rmi removes it;
-#   localhost:PORT works without --insecure like 127.0.0.1:PORT;
+#   localhost:PORT works without --insecure like 127.0.0.1:PORT; blobs redirected (307) elsewhere
+#   are followed;
 # - a second push (same tag, then another tag) uploads no blob: every blob line says "exists" and
 #   the registry sees no upload request;
 # - pulling a tag that is not there fails and stores nothing;
@@ -93,6 +94,14 @@ echo "pulled into an empty store: $pushed, listed by rtctl images"
 must_rtctl pull "localhost:$REG_PORT/demo/hello:v2"
 [ "$(tail -n 1 <<<"$OUT")" = "pulled localhost:$REG_PORT/demo/hello:v2 $pushed" ] || fail "pull from localhost: $OUT"
 echo "pulled localhost:$REG_PORT/demo/hello:v2 (plain http, no --insecure): $pushed"
+# Blobs handed over by a redirect (307 to another origin), as registries do with storage services.
+start_proxy redirect "$REG" --redirect-blobs
+new_store b2
+must_rtctl pull "$PROXY/demo/hello:v1"
+[ "$(tail -n 1 <<<"$OUT")" = "pulled $PROXY/demo/hello:v1 $pushed" ] || fail "pull through redirects: $OUT"
+[ "$(grep -c ' 307 0 0 REDIRECTED$' "$PROXY_LOG")" -ge 3 ] || fail "the blobs were not fetched through the redirects: $(cat "$PROXY_LOG")"
+echo "pull following 307 redirects for $(grep -c REDIRECTED "$PROXY_LOG") blobs: $pushed"
+new_store b
 # A pull of what is already there is still a success with the same digest.
 must_rtctl pull "$REG/demo/hello:v1"
 [ "$(digest_of "$(tail -n 1 <<<"$OUT")")" = "$pushed" ] || fail "second pull: $OUT"

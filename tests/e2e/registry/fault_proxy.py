@@ -13,6 +13,8 @@ flushed at once, so a test can watch it.
 --mode corrupt flips one byte (the first of the body, XOR 0xff) of every successful blob GET
 response (/v2/<name>/blobs/sha256:<hex>), or, with --corrupt-digest, of those blobs only.
 --throttle slows request bodies (uploads) down to about that many bytes a second.
+--redirect-blobs answers blob GETs with 307 to the same path on the upstream (another origin), the
+way registries hand blobs over to a storage service.
 --bearer USER:PASSWORD makes the proxy a registry with the Docker token flow in front of an open
 upstream: /v2/ requests need "Authorization: Bearer TOKEN", else 401 with
 WWW-Authenticate: Bearer realm="http://PROXY/token",service="e2e-registry"[,scope="repository:NAME:ACTIONS"];
@@ -63,6 +65,10 @@ def current_mode():
         except OSError:
             pass
     return args.mode
+
+
+def method_is_blob_get(h):
+    return h.command == 'GET' and BLOB_GET.match(urllib.parse.urlsplit(h.path).path) is not None
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -176,6 +182,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.sent_up = 0
         if args.bearer and not self.bearer_gate():
             return
+        if args.redirect_blobs and method_is_blob_get(self):
+            self.send_response_only(307)
+            self.send_header('Location', 'http://%s:%d%s' % (args.upstream_host, args.upstream_port, self.path))
+            self.send_header('Content-Length', '0')
+            self.end_headers()
+            log('%s %s 307 0 0 REDIRECTED' % (self.command, self.path))
+            return
         method = self.command
         has_body = ('Content-Length' in self.headers and self.headers['Content-Length'] != '0') or \
             'chunked' in self.headers.get('Transfer-Encoding', '').lower()
@@ -271,6 +284,7 @@ def main():
     p.add_argument('--mode-file')
     p.add_argument('--corrupt-digest', action='append', default=[])
     p.add_argument('--throttle', type=float, default=0)
+    p.add_argument('--redirect-blobs', action='store_true')
     p.add_argument('--bearer')
     p.add_argument('--tokens-file')
     args = p.parse_args()
