@@ -111,6 +111,7 @@ int reg_reference_parse(const char *text, struct reg_reference *ref, struct ib_e
   if (colon) {
     *colon = '\0';
     ref->tag = ib_xstrdup(colon + 1);
+    ref->tag_given = true;
     if (!reg_tag_valid(ref->tag)) {
       rc = ib_fail(err, -EINVAL, "%s: \"%s\" is not a tag ([A-Za-z0-9_.-], at most 128)", text, ref->tag);
       goto out;

@@ -16,6 +16,7 @@ struct reg_reference {
   char *repository;  /* "demo/hello", or the local name */
   char *tag;         /* NULL only when a digest is given alone */
   char *digest;      /* "sha256:..." or NULL */
+  bool tag_given;    /* false when the tag is the default "latest" */
 };
 
 int reg_reference_parse(const char *text, struct reg_reference *ref, struct ib_error *err);

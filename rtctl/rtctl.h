@@ -29,6 +29,12 @@ int cmd_stop(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
+int cmd_push(int argc, char **argv);
+int cmd_pull(int argc, char **argv);
+int cmd_login(int argc, char **argv);
+int cmd_logout(int argc, char **argv);
+int cmd_images(int argc, char **argv);
+int cmd_rmi(int argc, char **argv);
 
 /* Prints "rtctl: CMD: message" to stderr, one line (errors and warnings alike). */
 void rtctl_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
