@@ -160,10 +160,10 @@ int oci_blob_writer_commit(struct oci_blob_writer *w, const char *expected, int6
   if (fsync(w->fd) != 0 || close(w->fd) != 0) rc = ib_fail(err, -errno, "%s: %s", w->tmp_path, strerror(errno));
   w->fd = -1;
   if (rc == 0 && expected_size >= 0 && w->size != (uint64_t)expected_size)
-    rc = ib_fail(err, -EBADMSG, "%s: digest mismatch: size %llu, expected %lld", expected ? expected : got,
+    rc = ib_fail(err, -EBADMSG, "blob %s: digest mismatch: size %llu, expected %lld", expected ? expected : got,
                  (unsigned long long)w->size, (long long)expected_size);
   if (rc == 0 && expected && strcmp(expected, got) != 0)
-    rc = ib_fail(err, -EBADMSG, "%s: digest mismatch: the content's digest is %s", expected, got);
+    rc = ib_fail(err, -EBADMSG, "blob %s: digest mismatch: the content's digest is %s", expected, got);
   if (rc == 0) rc = install_blob(w->layout, w->tmp_path, got, err);
   if (rc == 0 && digest) memcpy(digest, got, sizeof got);
   if (rc < 0) unlink(w->tmp_path);

@@ -11,6 +11,8 @@
 #include "fs_util.h"
 #include "image_config.h"
 #include "initrd.h"
+#include "reference.h"
+#include "remote.h"
 #include "rtctl.h"
 #include "tool_run.h"
 
@@ -117,17 +119,50 @@ static bool is_app_folder(const char *arg) {
   return yes;
 }
 
-int image_resolve(const char *arg, FILE *report, struct store_image *img, struct ib_error *err) {
+/* A reference with a registry part ("localhost:5000/hello:1"), not an existing path. */
+static bool is_remote_reference(const char *arg, struct reg_reference *ref) {
+  struct ib_error ignored;
+  if (access(arg, F_OK) == 0 || reg_reference_parse(arg, ref, &ignored) < 0) return false;
+  if (ref->registry) return true;
+  reg_reference_free(ref);
+  return false;
+}
+
+static int lookup_or_pull(const struct reg_reference *ref, const char *arg, FILE *report, bool insecure,
+                          struct store_image *img, struct ib_error *err) {
+  int rc = store_lookup(arg, img, err);
+  if (rc != -ENOENT) return rc;
+  struct remote_options o = {.insecure = insecure};
+  char *name;
+  char digest[IB_DIGEST_LEN + 1];
+  rc = remote_pull(ref, &o, report ? report : stderr, &name, digest, err);
+  if (rc < 0) return rc;
+  fprintf(report ? report : stderr, "pulled %s %s\n", name, digest);
+  free(name);
+  return store_lookup(arg, img, err);
+}
+
+int image_resolve_pull(const char *arg, FILE *report, bool insecure, struct store_image *img, struct ib_error *err) {
   if (!arg) return app_build(".", report, img, err);
   struct stat st;
   bool looks_like_path = strchr(arg, '/') || strcmp(arg, ".") == 0 || strcmp(arg, "..") == 0;
   if (is_app_folder(arg)) return app_build(arg, report, img, err);
-  if (looks_like_path) {
+  struct reg_reference ref;
+  int rc;
+  if (is_remote_reference(arg, &ref)) {
+    rc = lookup_or_pull(&ref, arg, report, insecure, img, err);
+    reg_reference_free(&ref);
+  } else if (looks_like_path) {
     if (stat(arg, &st) != 0) return ib_fail(err, -errno, "%s: %s", arg, strerror(errno));
     return ib_fail(err, -ENOENT, "%s: no package.json in this folder", arg);
+  } else {
+    rc = store_lookup(arg, img, err);
   }
-  int rc = store_lookup(arg, img, err);
   if (rc == 0) rc = store_check_kernel(img, err);
   if (rc < 0) store_image_free(img);
   return rc;
+}
+
+int image_resolve(const char *arg, FILE *report, struct store_image *img, struct ib_error *err) {
+  return image_resolve_pull(arg, report, false, img, err);
 }

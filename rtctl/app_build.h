@@ -20,4 +20,8 @@ int app_build(const char *dir, FILE *report, struct store_image *img, struct ib_
  * is built first; anything else is looked up in the store (and its kernel checked). */
 int image_resolve(const char *arg, FILE *report, struct store_image *img, struct ib_error *err);
 
+/* The same, and a REGISTRY/REPO[:TAG] reference missing from the store is pulled first (its
+ * lines go to report, else stderr); insecure allows plain http to any registry. */
+int image_resolve_pull(const char *arg, FILE *report, bool insecure, struct store_image *img, struct ib_error *err);
+
 #endif

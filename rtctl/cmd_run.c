@@ -17,7 +17,7 @@
 #include "instance_run.h"
 #include "rtctl.h"
 
-static const char usage[] = "rtctl run [-d] [--name NAME] [-m MiB] [--cpus N] [-e KEY=VAL]... [-p HOST:GUEST[/udp|/tcp]]... [--json] [-t] [-k] [NAME[:TAG]|DIR]";
+static const char usage[] = "rtctl run [-d] [--name NAME] [-m MiB] [--cpus N] [-e KEY=VAL]... [-p HOST:GUEST[/udp|/tcp]]... [--json] [-t] [-k] [--insecure] [NAME[:TAG]|REGISTRY/REPO[:TAG]|DIR]";
 
 /* HOST:GUEST[/udp|/tcp], both ports 1-65535. */
 int run_port_spec_valid(const char *spec) {
@@ -77,7 +77,7 @@ static int prepare_initrd(const struct store_image *img, const struct rt_string_
 
 int cmd_run(int argc, char **argv) {
   unsigned memory = 0, cpus = 1;
-  bool detach = false, show_kernel = false;
+  bool detach = false, show_kernel = false, insecure = false;
   struct log_format format = {0};
   const char *name = NULL;
   struct rt_string_list env = {0}, ports = {0};
@@ -91,6 +91,7 @@ int cmd_run(int argc, char **argv) {
       {RT_OPT_BOOL, 0, "json", &format.json, NULL, "print log entries as JSON lines (time, stream, isolate, level, message)"},
       {RT_OPT_BOOL, 't', "timestamps", &format.timestamps, NULL, "start each log line with its receive time"},
       {RT_OPT_BOOL, 'k', "kernel-log", &show_kernel, NULL, "show the kernel's console too (shown anyway when the kernel fails)"},
+      {RT_OPT_BOOL, 0, "insecure", &insecure, NULL, "pull REGISTRY/REPO:TAG over plain http (always for localhost)"},
       RT_OPTION_END,
   };
   int n = rt_parse_options("run", argc, argv, opts, usage);
@@ -118,7 +119,7 @@ int cmd_run(int argc, char **argv) {
   }
   struct store_image img;
   struct ib_error err;
-  if (image_resolve(n == 1 ? argv[0] : NULL, NULL, &img, &err) < 0) {
+  if (image_resolve_pull(n == 1 ? argv[0] : NULL, NULL, insecure, &img, &err) < 0) {
     rtctl_error("run", "%s", err.msg);
     goto out;
   }
