@@ -291,6 +291,9 @@ static CURLcode perform_once(struct reg_client *c, struct reg_request *req, stru
   }
   if (strcmp(req->method, "HEAD") == 0) {
     curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    /* Some servers and proxies send a body after a HEAD anyway; a reused connection would
+     * read it as the next answer. */
+    curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
   } else if (strcmp(req->method, "GET") == 0) {
     curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
   } else {
