@@ -4,8 +4,10 @@
 #   non-zero exit, "digest mismatch", the ref not in `rtctl images`, no partial or temporary file
 #   left in the store; the same when only one layer is corrupted (whatever else was kept is whole,
 #   content-addressed blobs); the same pull through the proxy in pass mode then succeeds;
+# - transient errors (every request answered 503 once) are retried: push and pull succeed;
 # - a push killed (kill -9) half way through a chunked upload leaves no tag and no manifest in the
-#   registry; a re-run completes and pulls back with the same digest.
+#   registry; a re-run completes and pulls back with the same digest;
+# - a pull killed half way leaves the ref unlisted and no partial blob; the same pull completes.
 # The kernel is a stand-in file: nothing boots here.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/registry_lib.sh"
@@ -72,6 +74,18 @@ must_rtctl pull "$PROXY/demo/hello:v1"
 images_has "$PROXY/demo/hello:v1" || fail "the good pull is not listed"
 echo "the same pull through the proxy in pass mode: $pushed"
 
+# Transient errors: every request answered 503 once (not forwarded); push and pull retry.
+start_proxy flaky "$REG" --fail-once
+new_store a
+must_rtctl push hello "$PROXY/demo/hello:flaky"
+[ "$(tail -n 1 <<<"$OUT")" = "pushed $PROXY/demo/hello:flaky $pushed" ] || fail "push through 503s: $OUT"
+new_store b3
+must_rtctl pull "$PROXY/demo/hello:flaky"
+[ "$(tail -n 1 <<<"$OUT")" = "pulled $PROXY/demo/hello:flaky $pushed" ] || fail "pull through 503s: $OUT"
+grep -q '^GET /v2/demo/hello/blobs/.* 503 .*INJECTED$' "$PROXY_LOG" && grep -q '^PUT /v2/demo/hello/manifests/.* 503 .*INJECTED$' "$PROXY_LOG" ||
+  fail "no 503 was injected on blob GETs and the manifest PUT"
+echo "push and pull retried through $(grep -c INJECTED "$PROXY_LOG") injected 503s: $pushed"
+
 # A push killed half way: a 50 MiB initrd in 1 MiB chunks through a proxy throttled to ~4 MB/s.
 new_store c
 make_big_app big 50
@@ -107,4 +121,22 @@ new_store d
 must_rtctl pull "$REG/demo/big:v1"
 [ "$(tail -n 1 <<<"$OUT")" = "pulled $REG/demo/big:v1 $built" ] || fail "pull after the re-run: $OUT"
 echo "re-run push completed and pulled back: $built"
+
+# A pull killed half way (downloads throttled too): the ref is not listed, every blob in the
+# store is whole (named by its content's digest), and the same pull then completes.
+new_store f
+"$RTCTL" pull "$PROXY/demo/big:v1" >"$WORK/killed.out" 2>"$WORK/killed.err" </dev/null &
+pid=$!
+echo $pid >> "$WORK/pids"
+sleep 4
+kill -0 $pid 2>/dev/null || fail "pull ended before it could be killed: $(cat "$WORK/killed.out" "$WORK/killed.err")"
+kill -9 $pid
+wait $pid 2>/dev/null || true
+images_has "$PROXY/demo/big:v1" && fail "a killed pull is listed by rtctl images"
+while read -r f; do
+  [ "$(sha256sum < "$f" | cut -d' ' -f1)" = "${f##*/}" ] || fail "a killed pull left a partial blob under its final name: $f"
+done < <(find "$XDG_DATA_HOME" -path '*/blobs/sha256/*' -type f)
+must_rtctl pull "$PROXY/demo/big:v1"
+[ "$(tail -n 1 <<<"$OUT")" = "pulled $PROXY/demo/big:v1 $built" ] || fail "pull after a killed pull: $OUT"
+echo "pull killed after 4 s: not listed, no partial blob; the same pull then completed: $built"
 echo "PASS"

@@ -6,7 +6,7 @@
 #   served with the OCI manifest media type; every blob it names is in the registry;
 # - pull into an empty store gives the same digest and `rtctl images` lists the ref; rmi removes it;
 #   localhost:PORT works without --insecure like 127.0.0.1:PORT; blobs redirected (307) elsewhere
-#   are followed;
+#   are followed; pull by digest (REPO@sha256:...) works;
 # - a second push (same tag, then another tag) uploads no blob: every blob line says "exists" and
 #   the registry sees no upload request;
 # - pulling a tag that is not there fails and stores nothing;
@@ -101,6 +101,13 @@ must_rtctl pull "$PROXY/demo/hello:v1"
 [ "$(tail -n 1 <<<"$OUT")" = "pulled $PROXY/demo/hello:v1 $pushed" ] || fail "pull through redirects: $OUT"
 [ "$(grep -c ' 307 0 0 REDIRECTED$' "$PROXY_LOG")" -ge 3 ] || fail "the blobs were not fetched through the redirects: $(cat "$PROXY_LOG")"
 echo "pull following 307 redirects for $(grep -c REDIRECTED "$PROXY_LOG") blobs: $pushed"
+new_store b
+# By digest.
+new_store b3
+must_rtctl pull "$REG/demo/hello@$pushed"
+[ "$(digest_of "$(tail -n 1 <<<"$OUT")")" = "$pushed" ] || fail "pull by digest: $OUT"
+contains "$(tail -n 1 <<<"$OUT")" "pulled $REG/demo/hello"
+echo "pulled by digest: $(tail -n 1 <<<"$OUT")"
 new_store b
 # A pull of what is already there is still a success with the same digest.
 must_rtctl pull "$REG/demo/hello:v1"

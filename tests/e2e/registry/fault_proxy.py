@@ -12,7 +12,10 @@ flushed at once, so a test can watch it.
 
 --mode corrupt flips one byte (the first of the body, XOR 0xff) of every successful blob GET
 response (/v2/<name>/blobs/sha256:<hex>), or, with --corrupt-digest, of those blobs only.
---throttle slows request bodies (uploads) down to about that many bytes a second.
+--throttle slows request and response bodies (uploads and downloads) down to about that many
+bytes a second.
+--fail-once answers 503 Service Unavailable (with Retry-After: 0) the first time it sees each
+METHOD and path (query left out), without forwarding it: a transient error a client retries.
 --redirect-blobs answers blob GETs with 307 to the same path on the upstream (another origin), the
 way registries hand blobs over to a storage service.
 --bearer USER:PASSWORD makes the proxy a registry with the Docker token flow in front of an open
@@ -47,6 +50,8 @@ args = None
 log_lock = threading.Lock()
 tokens = {}  # bearer token -> {(repository, action)}
 tokens_lock = threading.Lock()
+seen = set()  # (method, path) answered 503 once by --fail-once
+seen_lock = threading.Lock()
 
 
 def log(line):
@@ -139,7 +144,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.send_header('WWW-Authenticate', 'Basic realm="e2e-token"')
             self.send_header('Content-Length', str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            if self.command != 'HEAD':  # a HEAD answer has headers only
+                self.wfile.write(body)
             self.drain_body()
             log('TOKEN %s %d' % (scopes, 200 if ok else 401))
             return False
@@ -164,7 +170,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header('Content-Type', 'application/json')
         self.send_header('Content-Length', str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != 'HEAD':  # a HEAD answer has headers only
+            self.wfile.write(body)
         self.drain_body()
         log('%s %s 401 0 %d' % (self.command, self.path, len(body)))
         return False
@@ -182,6 +189,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.sent_up = 0
         if args.bearer and not self.bearer_gate():
             return
+        if args.fail_once:
+            key = (self.command, urllib.parse.urlsplit(self.path).path)
+            with seen_lock:
+                first = key not in seen
+                seen.add(key)
+            if first:
+                body = b'{"errors":[{"code":"UNAVAILABLE","message":"injected transient failure"}]}'
+                self.send_response_only(503)
+                self.send_header('Retry-After', '0')
+                self.send_header('Content-Type', 'application/json')
+                self.send_header('Content-Length', str(len(body)))
+                self.end_headers()
+                if self.command != 'HEAD':  # a HEAD answer has headers only
+                    self.wfile.write(body)
+                self.drain_body()
+                log('%s %s 503 0 %d INJECTED' % (self.command, self.path, len(body)))
+                return
         if args.redirect_blobs and method_is_blob_get(self):
             self.send_response_only(307)
             self.send_header('Location', 'http://%s:%d%s' % (args.upstream_host, args.upstream_port, self.path))
@@ -253,6 +277,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         data = bytes([data[0] ^ 0xff]) + data[1:]
                         first = False
                     sent_down += len(data)
+                    if args.throttle:
+                        time.sleep(len(data) / args.throttle)
                     if chunked_down:
                         self.wfile.write(b'%x\r\n' % len(data) + data + b'\r\n')
                     else:
@@ -285,6 +311,7 @@ def main():
     p.add_argument('--corrupt-digest', action='append', default=[])
     p.add_argument('--throttle', type=float, default=0)
     p.add_argument('--redirect-blobs', action='store_true')
+    p.add_argument('--fail-once', action='store_true')
     p.add_argument('--bearer')
     p.add_argument('--tokens-file')
     args = p.parse_args()
