@@ -116,6 +116,11 @@ echo "after the kill: tags/list says ${tags##* } (${tags% *}), manifest v1 404"
 # The same command again (through the same throttled proxy: ~15 s).
 must_rtctl push --chunk-size 1048576 big "$PROXY/demo/big:v1"
 [ "$(tail -n 1 <<<"$OUT")" = "pushed $PROXY/demo/big:v1 $built" ] || fail "re-run push: $OUT"
+# What the killed push had finished is not uploaded again.
+for d in $(sed -n 's/^uploaded \(sha256:[0-9a-f]*\) .*/\1/p' "$WORK/killed.out"); do
+  grep -qE "^exists +$d " <<<"$OUT" || fail "re-run: $d, uploaded before the kill, is not 'exists': $OUT"
+done
+echo "re-run: the $(grep -c '^uploaded' "$WORK/killed.out" || true) blob(s) finished before the kill say 'exists'"
 curl -sf "http://$REG/v2/demo/big/tags/list" | grep -q '"v1"' || fail "tag v1 missing after the re-run"
 new_store d
 must_rtctl pull "$REG/demo/big:v1"

@@ -6,7 +6,7 @@
 #   served with the OCI manifest media type; every blob it names is in the registry;
 # - pull into an empty store gives the same digest and `rtctl images` lists the ref; rmi removes it;
 #   localhost:PORT works without --insecure like 127.0.0.1:PORT; blobs redirected (307) elsewhere
-#   are followed; pull by digest (REPO@sha256:...) works;
+#   are followed; pull by digest (REPO@sha256:...) works; two pulls at once into one store work;
 # - a second push (same tag, then another tag) uploads no blob: every blob line says "exists" and
 #   the registry sees no upload request;
 # - pulling a tag that is not there fails and stores nothing;
@@ -30,6 +30,7 @@ echo "built hello: $built"
 # Push.
 must_rtctl push hello "$REG/demo/hello:v1"
 push1=$OUT
+[[ "$ERR" != *$'\r'* ]] || fail "push drew a progress bar on stderr, which is not a terminal: $ERR"
 last=$(tail -n 1 <<<"$push1")
 pushed=$(digest_of "$last")
 [ "$last" = "pushed $REG/demo/hello:v1 $pushed" ] || fail "push's last line: \"$last\""
@@ -102,6 +103,15 @@ must_rtctl pull "$PROXY/demo/hello:v1"
 [ "$(grep -c ' 307 0 0 REDIRECTED$' "$PROXY_LOG")" -ge 3 ] || fail "the blobs were not fetched through the redirects: $(cat "$PROXY_LOG")"
 echo "pull following 307 redirects for $(grep -c REDIRECTED "$PROXY_LOG") blobs: $pushed"
 new_store b
+# Two pulls at once into one store (the same blobs): both succeed, both refs listed.
+new_store b4
+run_rtctl "$WORK/out1" "$WORK/err1" pull "$REG/demo/hello:v1" & p1=$!
+run_rtctl "$WORK/out2" "$WORK/err2" pull "$REG/demo/hello:v2" & p2=$!
+wait $p1 || true; wait $p2 || true
+[ "$(tail -n 1 "$WORK/out1")" = "pulled $REG/demo/hello:v1 $pushed" ] || fail "concurrent pull v1: $(cat "$WORK/out1" "$WORK/err1")"
+[ "$(tail -n 1 "$WORK/out2")" = "pulled $REG/demo/hello:v2 $pushed" ] || fail "concurrent pull v2: $(cat "$WORK/out2" "$WORK/err2")"
+images_has "$REG/demo/hello:v1" && images_has "$REG/demo/hello:v2" || fail "concurrent pulls: $("$RTCTL" images)"
+echo "two concurrent pulls into one store: both done, both listed"
 # By digest.
 new_store b3
 must_rtctl pull "$REG/demo/hello@$pushed"
