@@ -113,9 +113,9 @@ static size_t on_header(char *buf, size_t size, size_t n, void *arg) {
   struct reg_response *r = t->resp;
   if (strncmp(line, "HTTP/", 5) == 0) {
     /* A new response (after a redirect or a 100 Continue): forget the previous headers. */
-    long limit = (long)r->body_limit;
+    size_t limit = r->body_limit;
     reg_response_free(r);
-    r->body_limit = (size_t)limit;
+    r->body_limit = limit;
     const char *sp = strchr(line, ' ');
     r->status = sp ? strtol(sp + 1, NULL, 10) : 0;
   } else {
@@ -343,7 +343,6 @@ static int fetch_token(struct reg_client *c, const struct reg_challenge *bearer,
     explicit_bzero(auth, strlen(auth));
     free(auth);
   }
-  char *realm_path = url_path(realm);
   if (cc != CURLE_OK)
     rc = ib_fail(err, -EHOSTUNREACH, "%s: token server: %s", c->registry, curl_easy_strerror(cc));
   else if ((resp.status == 401 || resp.status == 403) && c->cred.user)
@@ -360,7 +359,6 @@ static int fetch_token(struct reg_client *c, const struct reg_challenge *bearer,
     else rc = ib_fail(err, -EPROTO, "%s: the token server's answer has no token", c->registry);
     json_decref(o);
   }
-  free(realm_path);
   if (resp.body) explicit_bzero(resp.body, resp.len);
   reg_response_free(&resp);
   free(url);
@@ -380,7 +378,8 @@ static int authenticate(struct reg_client *c, const struct reg_request *req, con
   if (bearer) {
     const char *scope = reg_challenge_param(bearer, "scope");
     rc = fetch_token(c, bearer, scope ? scope : req->scope, err);
-    /* Later requests of the same scope send it at once. */
+    /* Later requests of the same scope send it at once; should it be too narrow for one of
+     * them (a pull token for a push), that request's 401 fetches a wider one. */
     if (rc == 0 && scope && req->scope && strcmp(scope, req->scope) != 0) {
       const char *tok = token_for(c, scope);
       if (tok) set_token(c, req->scope, tok);

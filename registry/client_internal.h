@@ -43,7 +43,6 @@ struct reg_request {
   size_t data_len;
   int fd;
   uint64_t offset, length;
-  bool has_body;
   /* Response body of a successful GET goes here when set. */
   struct oci_blob_writer *sink;
   struct reg_progress *progress;

@@ -93,7 +93,6 @@ int reg_blob_upload(struct reg_client *c, const char *repo, const char *path, co
 
   struct reg_request req;
   reg_request_init(&req, "POST", location, scope, what);
-  req.has_body = true;
   int rc = upload_step(c, &req, 202, &location, true, err);
   struct curl_slist *octet = curl_slist_append(NULL, "Content-Type: application/octet-stream");
   if (rc == 0 && d->size <= c->o.chunk_size) {
