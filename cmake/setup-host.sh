@@ -10,7 +10,7 @@ packages=(
   zlib1g-dev libuv1-dev libc-ares-dev libnghttp2-dev libhttp-parser-dev libbrotli-dev
   qemu-system-x86 qemu-utils grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools ovmf
   libarchive-dev libcurl4-openssl-dev libjansson-dev libssl-dev
-  docker-registry skopeo apache2-utils curl  # the registry e2e tests (curl: their HTTP checks)
+  docker-registry skopeo apache2-utils curl jq  # the registry e2e tests (curl, jq: their HTTP and JSON checks)
 )
 
 die() { echo "setup-host: $*" >&2; exit 1; }
