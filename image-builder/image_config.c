@@ -160,3 +160,12 @@ int ib_config_from_json(const char *text, struct ib_config *c, struct ib_error *
   if (rc < 0) ib_config_free(c);
   return rc;
 }
+
+int ib_config_load(const char *path, struct ib_config *c, struct ib_error *err) {
+  char *json;
+  int rc = ib_read_file(path, &json, NULL, err);
+  if (rc < 0) return rc;
+  rc = ib_config_from_json(json, c, err);
+  free(json);
+  return rc;
+}

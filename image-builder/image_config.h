@@ -46,6 +46,8 @@ int ib_config_add_port(struct ib_config *c, const char *spec, struct ib_error *e
 /* Serialises to compact JSON followed by a newline; *json is malloc'd. */
 int ib_config_to_json(const struct ib_config *c, char **json, struct ib_error *err);
 int ib_config_from_json(const char *json, struct ib_config *c, struct ib_error *err);
+/* Reads and parses the config file at path. */
+int ib_config_load(const char *path, struct ib_config *c, struct ib_error *err);
 
 /* Parses a port number 1..65535 from the whole of [s, s+len). Returns 0 when invalid. */
 unsigned ib_port_number(const char *s, size_t len);

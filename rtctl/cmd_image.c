@@ -14,17 +14,13 @@ static const char usage[] = "rtctl image [--format raw|iso] [-o FILE] NAME[:TAG]
 
 /* NAME-VERSION.img|.iso in the current folder, from the image's config. */
 static char *default_output(const struct store_image *img, enum ib_disk_format format) {
-  char *json;
   struct ib_config cfg;
   struct ib_error ignored;
   char *out = NULL;
-  if (ib_read_file(img->config_path, &json, NULL, &ignored) == 0) {
-    if (ib_config_from_json(json, &cfg, &ignored) == 0) {
-      const char *slash = strrchr(cfg.name, '/');
-      out = ib_strfmt("%s-%s.%s", slash ? slash + 1 : cfg.name, cfg.version, format == IB_DISK_ISO ? "iso" : "img");
-      ib_config_free(&cfg);
-    }
-    free(json);
+  if (ib_config_load(img->config_path, &cfg, &ignored) == 0) {
+    const char *slash = strrchr(cfg.name, '/');
+    out = ib_strfmt("%s-%s.%s", slash ? slash + 1 : cfg.name, cfg.version, format == IB_DISK_ISO ? "iso" : "img");
+    ib_config_free(&cfg);
   }
   return out ? out : ib_strfmt("runtimejs.%s", format == IB_DISK_ISO ? "iso" : "img");
 }

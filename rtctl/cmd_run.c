@@ -34,10 +34,7 @@ static int prepare_initrd(const struct store_image *img, const struct rt_string_
                           char **initrd, bool *temporary, struct ib_error *err) {
   char *json;
   struct ib_config cfg;
-  int rc = ib_read_file(img->config_path, &json, NULL, err);
-  if (rc < 0) return rc;
-  rc = ib_config_from_json(json, &cfg, err);
-  free(json);
+  int rc = ib_config_load(img->config_path, &cfg, err);
   if (rc < 0) return rc;
   for (size_t i = 0; i < env->count && rc == 0; i++) {
     const char *eq = strchr(env->v[i], '=');

@@ -86,12 +86,8 @@ static char *config_json(const char *created, const char *diff_id, size_t *len) 
 
 int containerdisk_build(const struct store_image *img, const struct oci_layout *l, char digest[IB_DIGEST_LEN + 1],
                         struct ib_error *err) {
-  char *json;
   struct ib_config cfg;
-  int rc = ib_read_file(img->config_path, &json, NULL, err);
-  if (rc < 0) return rc;
-  rc = ib_config_from_json(json, &cfg, err);
-  free(json);
+  int rc = ib_config_load(img->config_path, &cfg, err);
   if (rc < 0) return rc;
   const char *created = img->created ? img->created : "1970-01-01T00:00:00Z";
   int64_t created_us = 0;

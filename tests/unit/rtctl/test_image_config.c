@@ -3,6 +3,7 @@
 
 #include "check.h"
 #include "image_config.h"
+#include "test_helpers.h"
 
 int main(void) {
   struct ib_config c;
@@ -39,6 +40,22 @@ int main(void) {
   CHECK(ib_config_from_json("{\"name\":1}", &back, &err) == -EINVAL);
   CHECK_CONTAINS(err.msg, "\"name\" must be a string");
   CHECK(ib_config_from_json("{", &back, &err) == -EINVAL);
+
+  /* ib_config_load: the same parse from a file; a missing file is an error naming it. */
+  char *dir = test_dir();
+  put(dir, "runtime.json", json);
+  char *path = ib_strfmt("%s/runtime.json", dir);
+  CHECK(ib_config_load(path, &back, &err) == 0);
+  CHECK_STR(back.name, c.name);
+  CHECK(back.memory_mib == c.memory_mib && back.env_count == c.env_count);
+  ib_config_free(&back);
+  free(path);
+  path = ib_strfmt("%s/missing.json", dir);
+  CHECK(ib_config_load(path, &back, &err) == -ENOENT);
+  CHECK_CONTAINS(err.msg, "missing.json");
+  free(path);
+  ib_remove_tree(dir);
+  free(dir);
 
   struct ib_config empty;
   ib_config_init(&empty);
