@@ -119,6 +119,9 @@ int ib_write_file_atomic(const char *path, const void *data, size_t len, struct 
     left -= (size_t)w;
   }
   if (rc == 0 && fchmod(fd, 0644) != 0) rc = ib_fail(err, -errno, "%s: %s", path, strerror(errno));
+  /* On disk before the rename: after a power loss the file is the old one or the new one,
+   * never empty (ext4 with noauto_da_alloc, XFS). */
+  if (rc == 0 && fsync(fd) != 0) rc = ib_fail(err, -errno, "%s: %s", path, strerror(errno));
   if (close(fd) != 0 && rc == 0) rc = ib_fail(err, -errno, "%s: %s", path, strerror(errno));
   if (rc == 0 && rename(tmp, path) != 0) rc = ib_fail(err, -errno, "%s: %s", path, strerror(errno));
   if (rc != 0) unlink(tmp);

@@ -96,11 +96,38 @@ char *reg_absolute_url(const struct reg_client *c, const char *location) {
   return ib_strfmt("%s%s%s", c->base, location[0] == '/' ? "" : "/", location);
 }
 
+/* "scheme://host:port" of an absolute http(s) URL, lower-cased, with the default port made
+ * explicit; NULL for anything else. */
+static char *url_origin(const char *url) {
+  size_t scheme_len = strncasecmp(url, "https://", 8) == 0 ? 5 : strncasecmp(url, "http://", 7) == 0 ? 4 : 0;
+  if (!scheme_len) return NULL;
+  const char *host = url + scheme_len + 3;
+  size_t n = strcspn(host, "/?#");
+  if (memchr(host, '@', n)) return NULL; /* user info: never ours */
+  char *hostport = strndup(host, n);
+  for (char *p = hostport; *p; p++) *p = (char)tolower((unsigned char)*p);
+  const char *close = strrchr(hostport, ']');
+  const char *colon = strrchr(hostport, ':');
+  bool has_port = colon && (!close || colon > close);
+  char *origin = ib_strfmt("%.*s://%s%s", (int)scheme_len, scheme_len == 5 ? "https" : "http", hostport,
+                           has_port ? "" : scheme_len == 5 ? ":443" : ":80");
+  free(hostport);
+  return origin;
+}
+
+bool reg_same_origin(const struct reg_client *c, const char *url) {
+  char *a = url_origin(c->base), *b = url_origin(url);
+  bool same = a && b && strcmp(a, b) == 0;
+  free(a);
+  free(b);
+  return same;
+}
+
 /* What one transfer needs in libcurl's callbacks. */
 struct transfer {
   struct reg_request *req;
   struct reg_response *resp;
-  uint64_t sent;
+  uint64_t sent, received;
   int sink_error;
   struct ib_error sink_err;
 };
@@ -149,6 +176,14 @@ static size_t on_body(char *buf, size_t size, size_t n, void *arg) {
   size_t len = size * n;
   struct reg_response *r = t->resp;
   if (t->req->sink && r->status >= 200 && r->status < 300) {
+    /* A server sending more than the descriptor says is refused at once, not after filling the disk. */
+    if (t->req->sink_limited && t->received + len > t->req->sink_limit) {
+      ib_fail(&t->sink_err, -EFBIG, "%s: the server sent more than its %llu bytes", t->req->what,
+              (unsigned long long)t->req->sink_limit);
+      t->sink_error = -EFBIG;
+      return 0;
+    }
+    t->received += len;
     if (oci_blob_writer_write(t->req->sink, buf, len, &t->sink_err) < 0) {
       t->sink_error = -EIO;
       return 0;
@@ -181,6 +216,15 @@ static size_t on_read(char *buf, size_t size, size_t n, void *arg) {
   }
   t->sent += want;
   return want;
+}
+
+/* libcurl rewinds the body to send it again (a redirect, a connection lost mid-upload). */
+static int on_seek(void *arg, curl_off_t offset, int origin) {
+  struct transfer *t = arg;
+  uint64_t total = t->req->fd >= 0 ? t->req->length : t->req->data_len;
+  if (origin != SEEK_SET || offset < 0 || (uint64_t)offset > total) return CURL_SEEKFUNC_CANTSEEK;
+  t->sent = (uint64_t)offset;
+  return CURL_SEEKFUNC_OK;
 }
 
 static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {
@@ -284,6 +328,7 @@ static CURLcode perform_once(struct reg_client *c, struct reg_request *req, stru
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
   }
+  if (req->sink_limited && req->sink_limit) curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)req->sink_limit);
   if (req->progress && req->progress->on) {
     curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
@@ -302,12 +347,19 @@ static CURLcode perform_once(struct reg_client *c, struct reg_request *req, stru
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
     curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
     curl_easy_setopt(h, CURLOPT_READDATA, t);
+    curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, on_seek);
+    curl_easy_setopt(h, CURLOPT_SEEKDATA, t);
     uint64_t len = req->fd >= 0 ? req->length : req->data_len;
     curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
   }
   CURLcode cc = curl_easy_perform(h);
   curl_slist_free_all(headers);
-  if (cc == CURLE_OK) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
+  if (cc == CURLE_OK) {
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
+    char *effective = NULL;
+    curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &effective);
+    resp->from_registry = effective && reg_same_origin(c, effective);
+  }
   return cc;
 }
 
@@ -317,6 +369,9 @@ static int fetch_token(struct reg_client *c, const struct reg_challenge *bearer,
   const char *realm = reg_challenge_param(bearer, "realm"), *service = reg_challenge_param(bearer, "service");
   if (!realm || (strncasecmp(realm, "https://", 8) != 0 && strncasecmp(realm, "http://", 7) != 0))
     return ib_fail(err, -EPROTO, "%s: the Bearer challenge has no http(s) realm", c->registry);
+  /* Credentials of an https registry never travel in the clear to its token server. */
+  if (strncasecmp(c->base, "https://", 8) == 0 && strncasecmp(realm, "https://", 8) != 0)
+    return ib_fail(err, -EPROTO, "%s: refusing the plain-http token realm of an https registry", c->registry);
   char *q_service = service ? curl_easy_escape(c->curl, service, 0) : NULL;
   char *q_scope = scope && *scope ? curl_easy_escape(c->curl, scope, 0) : NULL;
   char *q_account = c->cred.user ? curl_easy_escape(c->curl, c->cred.user, 0) : NULL;
@@ -400,7 +455,10 @@ static int authenticate(struct reg_client *c, const struct reg_request *req, con
 
 static long backoff_ms(const struct reg_response *resp, int attempt) {
   long ms = (long)FIRST_BACKOFF_MS << (attempt - 1);
-  if (resp->retry_after && isdigit((unsigned char)resp->retry_after[0])) ms = strtol(resp->retry_after, NULL, 10) * 1000;
+  if (resp->retry_after && isdigit((unsigned char)resp->retry_after[0])) {
+    long seconds = strtol(resp->retry_after, NULL, 10);
+    ms = seconds > MAX_BACKOFF_MS / 1000 ? MAX_BACKOFF_MS : seconds * 1000;
+  }
   return ms > MAX_BACKOFF_MS ? MAX_BACKOFF_MS : ms;
 }
 
@@ -408,8 +466,10 @@ int reg_perform(struct reg_client *c, struct reg_request *req, struct reg_respon
   if (!resp->body_limit) resp->body_limit = ERROR_BODY_LIMIT;
   bool authenticated = false;
   for (int attempt = 1;; attempt++) {
-    const char *token = token_for(c, req->scope);
-    char *auth = token ? ib_strfmt("Authorization: Bearer %s", token) : c->send_basic ? basic_header(c) : NULL;
+    /* Credentials go to the registry's own origin only (an upload Location may name another). */
+    bool ours = reg_same_origin(c, req->url);
+    const char *token = ours ? token_for(c, req->scope) : NULL;
+    char *auth = token ? ib_strfmt("Authorization: Bearer %s", token) : ours && c->send_basic ? basic_header(c) : NULL;
     if (req->sink && attempt > 1) {
       int rc = oci_blob_writer_reset(req->sink, err);
       if (rc < 0) return rc;
@@ -432,7 +492,8 @@ int reg_perform(struct reg_client *c, struct reg_request *req, struct reg_respon
       free(path);
       return rc;
     }
-    if (resp->status == 401 && !authenticated && resp->www_authenticate) {
+    /* A challenge from elsewhere (a redirect's target) gets none of our credentials. */
+    if (resp->status == 401 && !authenticated && resp->www_authenticate && resp->from_registry) {
       authenticated = true;
       int rc = authenticate(c, req, resp, err);
       if (rc < 0) return rc;
@@ -462,6 +523,9 @@ int reg_status_error(struct reg_client *c, const struct reg_request *req, const 
     snprintf(detail, sizeof detail, " %s%s%s", json_string_value(code), json_is_string(message) ? ": " : "",
              json_is_string(message) ? json_string_value(message) : "");
   json_decref(o);
+  /* The registry's words, on one line and without terminal control characters. */
+  for (char *p = detail; *p; p++)
+    if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = ' ';
   int code_rc = resp->status == 404 ? -ENOENT : resp->status == 403 ? -EACCES : -EPROTO;
   return ib_fail(err, code_rc, "%s: %s: %s answered %ld%s", c->registry, req->what, req->method, resp->status, detail);
 }

@@ -30,6 +30,7 @@ struct reg_response {
   size_t len, body_limit;
   bool body_truncated;
   char *location, *content_type, *docker_digest, *www_authenticate, *retry_after;
+  bool from_registry; /* the final answer came from the registry's own origin (not a redirect target) */
 };
 
 struct reg_request {
@@ -43,8 +44,10 @@ struct reg_request {
   size_t data_len;
   int fd;
   uint64_t offset, length;
-  /* Response body of a successful GET goes here when set. */
+  /* Response body of a successful GET goes here when set, at most sink_limit bytes. */
   struct oci_blob_writer *sink;
+  uint64_t sink_limit;
+  bool sink_limited;
   struct reg_progress *progress;
   uint64_t progress_base;
   bool follow_redirects;
@@ -64,5 +67,8 @@ int reg_status_error(struct reg_client *c, const struct reg_request *req, const 
 
 /* A Location header made absolute against the registry's base URL. */
 char *reg_absolute_url(const struct reg_client *c, const char *location);
+
+/* Whether url has the registry's scheme, host and port: only such requests carry credentials. */
+bool reg_same_origin(const struct reg_client *c, const char *url);
 
 #endif

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "client_internal.h"
@@ -43,6 +44,7 @@ int reg_blob_exists(struct reg_client *c, const char *repo, const struct reg_des
   char *what = ib_strfmt("blob %s", d->digest);
   struct reg_request req;
   reg_request_init(&req, "HEAD", url, scope, what);
+  req.follow_redirects = true; /* registries on object storage redirect blobs, HEAD included */
   struct reg_response resp = {0};
   int rc = reg_perform(c, &req, &resp, err);
   if (rc == 0) {
@@ -69,44 +71,40 @@ static int upload_step(struct reg_client *c, struct reg_request *req, long want,
   int rc = reg_perform(c, req, &resp, err);
   if (rc == 0 && resp.status != want) rc = reg_status_error(c, req, &resp, err);
   if (rc == 0 && moves) {
-    if (!resp.location) rc = ib_fail(err, -EPROTO, "%s: %s: no Location in the answer", c->registry, req->what);
-    else {
+    char *next = resp.location ? reg_absolute_url(c, resp.location) : NULL;
+    if (!next)
+      rc = ib_fail(err, -EPROTO, "%s: %s: no Location in the answer", c->registry, req->what);
+    else if (strncasecmp(c->base, "https://", 8) == 0 && strncasecmp(next, "https://", 8) != 0)
+      rc = ib_fail(err, -EPROTO, "%s: %s: refusing an upload Location that leaves https", c->registry, req->what);
+    if (rc == 0) {
       free(*location);
-      *location = reg_absolute_url(c, resp.location);
+      *location = next;
+    } else {
+      free(next);
     }
   }
   reg_response_free(&resp);
   return rc;
 }
 
-int reg_blob_upload(struct reg_client *c, const char *repo, const char *path, const struct reg_descriptor *d,
-                    struct ib_error *err) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ib_fail(err, -errno, "%s: %s", path, strerror(errno));
-  char *scope = scope_of(repo, true);
-  char *what = ib_strfmt("upload of blob %s", d->digest);
+/* One upload session: POST, then the whole blob in the PUT, or PATCHes and an empty PUT. */
+static int upload_session(struct reg_client *c, const char *repo, int fd, const struct reg_descriptor *d,
+                          const char *scope, const char *what, struct reg_progress *progress, struct ib_error *err) {
   char *location = ib_strfmt("%s/v2/%s/blobs/uploads/", c->base, repo);
-  struct reg_progress progress;
-  char label[24];
-  snprintf(label, sizeof label, "%.19s", d->digest + 7);
-  reg_progress_start(&progress, c->o.progress, label, d->size);
-
   struct reg_request req;
   reg_request_init(&req, "POST", location, scope, what);
   int rc = upload_step(c, &req, 202, &location, true, err);
   struct curl_slist *octet = curl_slist_append(NULL, "Content-Type: application/octet-stream");
   if (rc == 0 && d->size <= c->o.chunk_size) {
-    /* Monolithic: the whole blob in the closing PUT. */
     char *url = with_digest(location, d->digest);
     reg_request_init(&req, "PUT", url, scope, what);
     req.headers = octet;
     req.fd = fd;
     req.length = d->size;
-    req.progress = &progress;
+    req.progress = progress;
     rc = upload_step(c, &req, 201, &location, false, err);
     free(url);
   } else if (rc == 0) {
-    /* Chunked: PATCH with Content-Range, then an empty PUT. */
     for (uint64_t off = 0; rc == 0 && off < d->size; off += c->o.chunk_size) {
       uint64_t n = d->size - off < c->o.chunk_size ? d->size - off : c->o.chunk_size;
       char range[80];
@@ -119,7 +117,7 @@ int reg_blob_upload(struct reg_client *c, const char *repo, const char *path, co
       req.fd = fd;
       req.offset = off;
       req.length = n;
-      req.progress = &progress;
+      req.progress = progress;
       req.progress_base = off;
       rc = upload_step(c, &req, 202, &location, true, err);
       curl_slist_free_all(headers);
@@ -132,10 +130,32 @@ int reg_blob_upload(struct reg_client *c, const char *repo, const char *path, co
       free(url);
     }
   }
-  reg_progress_end(&progress);
   curl_slist_free_all(octet);
-  close(fd);
   free(location);
+  return rc;
+}
+
+#define UPLOAD_SESSIONS 3
+
+int reg_blob_upload(struct reg_client *c, const char *repo, const char *path, const struct reg_descriptor *d,
+                    struct ib_error *err) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ib_fail(err, -errno, "%s: %s", path, strerror(errno));
+  char *scope = scope_of(repo, true);
+  char *what = ib_strfmt("upload of blob %s", d->digest);
+  struct reg_progress progress;
+  char label[24];
+  snprintf(label, sizeof label, "%.19s", d->digest + 7);
+  reg_progress_start(&progress, c->o.progress, label, d->size);
+  /* A session broken half way (a lost connection mid-body, a registry that forgot it) cannot
+   * go on where it was: the registry drops it once offsets disagree. Start a new one. */
+  int rc = 0;
+  for (int session = 1; session <= UPLOAD_SESSIONS; session++) {
+    rc = upload_session(c, repo, fd, d, scope, what, &progress, err);
+    if (rc == 0 || rc == -EACCES || rc == -EINVAL) break;
+  }
+  reg_progress_end(&progress);
+  close(fd);
   free(scope);
   free(what);
   return rc;
@@ -157,6 +177,8 @@ int reg_blob_download(struct reg_client *c, const char *repo, const struct reg_d
   struct reg_request req;
   reg_request_init(&req, "GET", url, scope, what);
   req.sink = &w;
+  req.sink_limit = d->size;
+  req.sink_limited = true;
   req.follow_redirects = true;
   req.progress = &progress;
   struct reg_response resp = {0};

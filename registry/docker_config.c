@@ -97,6 +97,22 @@ static const char *find_key(json_t *auths, const char *registry) {
   return NULL;
 }
 
+/* The credential helper that keeps registry's credentials (credHelpers, else credsStore), or
+ * NULL. rtctl does not run helpers: it says so rather than ignore the user's choice. */
+static const char *credential_helper(json_t *root, const char *registry) {
+  json_t *helpers = json_object_get(root, "credHelpers");
+  const char *key = json_is_object(helpers) ? find_key(helpers, registry) : NULL;
+  json_t *h = key ? json_object_get(helpers, key) : json_object_get(root, "credsStore");
+  return json_is_string(h) && json_string_length(h) > 0 ? json_string_value(h) : NULL;
+}
+
+static int helper_unsupported(const char *path, const char *registry, const char *helper, struct ib_error *err) {
+  return ib_fail(err, -ENOTSUP,
+                 "%s hands the credentials of %s to the credential helper docker-credential-%s, which rtctl does "
+                 "not use; point DOCKER_CONFIG at another folder for rtctl's own login",
+                 path, registry, helper);
+}
+
 int docker_config_get(const char *path, const char *registry, struct reg_credentials *cred, struct ib_error *err) {
   memset(cred, 0, sizeof *cred);
   json_t *root;
@@ -123,6 +139,8 @@ int docker_config_get(const char *path, const char *registry, struct reg_credent
   } else if (json_is_string(user) && json_is_string(password)) {
     cred->user = ib_xstrdup(json_string_value(user));
     cred->password = ib_xstrdup(json_string_value(password));
+  } else if (credential_helper(root, registry)) {
+    rc = helper_unsupported(path, registry, credential_helper(root, registry), err);
   } else {
     rc = ib_fail(err, -ENOENT, "no credentials for %s in %s", registry, path);
   }
@@ -160,6 +178,7 @@ static int save(const char *path, json_t *root, struct ib_error *err) {
   }
   if (rc == 0 && write(fd, "\n", 1) != 1) rc = ib_fail(err, -EIO, "%s: write failed", path);
   if (rc == 0 && fchmod(fd, 0600) != 0) rc = ib_fail(err, -errno, "%s: %s", path, strerror(errno));
+  if (rc == 0 && fsync(fd) != 0) rc = ib_fail(err, -errno, "%s: %s", path, strerror(errno)); /* durable before the rename */
   if (close(fd) != 0 && rc == 0) rc = ib_fail(err, -errno, "%s: %s", path, strerror(errno));
   if (rc == 0 && rename(tmp, path) != 0) rc = ib_fail(err, -errno, "%s: %s", path, strerror(errno));
   if (rc < 0) unlink(tmp);
@@ -174,6 +193,13 @@ int docker_config_set(const char *path, const char *registry, const struct reg_c
   json_t *root;
   int rc = load(path, &root, err);
   if (rc < 0) return rc;
+  /* Never a plain-text password where the user chose a credential helper. */
+  const char *helper = credential_helper(root, registry);
+  if (helper) {
+    rc = helper_unsupported(path, registry, helper, err);
+    json_decref(root);
+    return rc;
+  }
   json_t *auths = json_object_get(root, "auths");
   if (!auths) {
     auths = json_object();

@@ -75,10 +75,11 @@ int reg_pull(struct reg_client *c, const struct oci_layout *l, const char *repo,
   if (is_index_type(media_type)) {
     struct reg_index x;
     rc = reg_index_parse(text, len, &x, err);
-    const struct reg_descriptor *pick = rc == 0 ? reg_index_select(&x, "linux", "amd64") : NULL;
-    if (rc == 0 && !pick) rc = ib_fail(err, -ENOENT, "%s: the image index has no linux/amd64 manifest", ref_name);
+    bool parsed = rc == 0;
+    const struct reg_descriptor *pick = parsed ? reg_index_select(&x, "linux", "amd64") : NULL;
+    if (parsed && !pick) rc = ib_fail(err, -ENOENT, "%s: the image index has no linux/amd64 manifest", ref_name);
     char *child = pick ? ib_xstrdup(pick->digest) : NULL;
-    if (rc == 0) reg_index_free(&x);
+    if (parsed) reg_index_free(&x);
     free(text);
     free(media_type);
     if (rc == 0) rc = get_manifest(c, repo, child, &text, &len, &media_type, digest, err);

@@ -1,5 +1,5 @@
-/* rtctl rmi REF...: removes references from the local store; the blobs no reference needs
- * any more are then deleted. */
+/* rtctl rmi REF...: removes references (NAME:TAG, or REPO@DIGEST for an image pulled by
+ * digest) from the local store; the blobs no reference needs any more are then deleted. */
 #include <errno.h>
 #include <stdlib.h>
 
@@ -33,11 +33,9 @@ int cmd_rmi(int argc, char **argv) {
       rc = RTCTL_EXIT_FAILURE;
       continue;
     }
+    /* REPO:TAG, or REPO@DIGEST as `rtctl pull REPO@DIGEST` files it. */
     char *name = reg_reference_name(&ref);
-    if (!ref.tag) {
-      rtctl_error("rmi", "%s: remove a tagged reference (REPO:TAG), not a digest", argv[i]);
-      rc = RTCTL_EXIT_FAILURE;
-    } else if (oci_layout_remove_ref(&l, name, &err) < 0) {
+    if (oci_layout_remove_ref(&l, name, &err) < 0) {
       rtctl_error("rmi", "%s", err.msg);
       rc = RTCTL_EXIT_FAILURE;
     } else {

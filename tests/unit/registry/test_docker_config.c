@@ -1,5 +1,6 @@
 /* The Docker config: base64, reading auths (several key forms), writing (other keys kept,
- * mode 0600), removing, $DOCKER_CONFIG. */
+ * mode 0600), removing, $DOCKER_CONFIG, credential helpers refused. */
+#include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -117,6 +118,28 @@ int main(void) {
   CHECK_EQ(ib_read_file(broken, &text, NULL, &err), 0);
   CHECK_STR(text, "{\"auths\":");
   free(text);
+
+  /* A credential helper (credsStore, or credHelpers for one registry): rtctl neither writes
+   * a plain password beside it nor pretends there are no credentials. */
+  put(dir, "helper.json",
+      "{\"auths\":{\"a.example\":{\"auth\":\"YWxpY2U6czNjcjN0\"}},\"credHelpers\":{\"h.example\":\"pass\"}}");
+  char *helper = ib_strfmt("%s/helper.json", dir);
+  CHECK_EQ(docker_config_get(helper, "a.example", &c, &err), 0); /* its own entry still reads */
+  reg_credentials_free(&c);
+  CHECK_EQ(docker_config_get(helper, "h.example", &c, &err), -ENOTSUP);
+  CHECK_CONTAINS(err.msg, "docker-credential-pass");
+  CHECK_CONTAINS(err.msg, "DOCKER_CONFIG");
+  CHECK_EQ(docker_config_set(helper, "h.example", &carol, &err), -ENOTSUP);
+  CHECK_EQ(docker_config_get(helper, "b.example", &c, &err), -ENOENT); /* no helper for it */
+  put(dir, "store.json", "{\"credsStore\":\"desktop\"}");
+  char *store = ib_strfmt("%s/store.json", dir);
+  CHECK_EQ(docker_config_set(store, "b.example", &carol, &err), -ENOTSUP);
+  CHECK_CONTAINS(err.msg, "docker-credential-desktop");
+  CHECK_EQ(ib_read_file(store, &text, NULL, &err), 0);
+  CHECK_STR(text, "{\"credsStore\":\"desktop\"}"); /* untouched */
+  free(text);
+  free(helper);
+  free(store);
 
   ib_remove_tree(dir);
   free(broken);
