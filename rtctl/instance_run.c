@@ -57,10 +57,11 @@ static void record_end(struct supervision *s, int rc) {
   if (instance_save(&s->inst, &err) < 0) rtctl_error("run", "instance state: %s", err.msg);
 }
 
-/* Statuses after which the kernel's console explains more than the app's log does. */
+/* Statuses after which the kernel's console explains more than the app's log does: the
+ * kernel's own, a VM failure, and 129-159 (abort() in V8 or the C library: 134). */
 static bool kernel_trouble(int rc) {
   return rc == RTCTL_EXIT_VM_FAILED || rc == EXIT_BAD_IMAGE || rc == EXIT_NO_JAVASCRIPT || rc == EXIT_KERNEL_PANIC ||
-         rc == EXIT_KERNEL_FAULT;
+         rc == EXIT_KERNEL_FAULT || (rc > 128 && rc < 160);
 }
 
 /* Runs QEMU to the end with its output stored in the instance's log. */
@@ -73,9 +74,9 @@ static int supervise(const struct instance_launch *l, const char *accel, struct 
                         log_sink_store(&sink, path, &err) < 0))
     rtctl_error("run", "instance log: %s", err.msg);
   free(path);
-  struct qemu_run run = {l->img->kernel_path, l->initrd, l->memory_mib, l->cpus, accel, &sink, on_started, s};
+  struct qemu_run run = {l->img->kernel_path, l->initrd, l->memory_mib, l->cpus, accel, &sink, false, on_started, s};
   int rc = qemu_launch(&run, "run");
-  if (echo && !l->show_kernel && kernel_trouble(rc) && sink.backlog_count > 0) {
+  if (echo && !l->show_kernel && !run.interrupted && kernel_trouble(rc) && sink.backlog_count > 0) {
     rtctl_error("run", "the kernel's console (last %zu lines):", sink.backlog_count);
     log_sink_print_backlog(&sink, stderr);
   }

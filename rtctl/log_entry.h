@@ -22,7 +22,8 @@ struct log_entry {
   bool kernel;           /* a kernel console line (no isolate, no level) */
   int level;             /* enum log_level (kernel/core/log_record.h) */
   const char *isolate;
-  const char *message;   /* NUL-terminated; may hold several lines */
+  const char *message;   /* may hold several lines, and NUL bytes */
+  size_t message_len;    /* 0: strlen(message) */
 };
 
 struct log_format {

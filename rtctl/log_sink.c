@@ -85,9 +85,18 @@ void log_sink_serial(struct log_sink *s, const char *data, size_t len) {
 
 static void on_record(const struct log_record_header *h, const char *name, const char *message, void *ctx) {
   struct log_sink *s = ctx;
+  if (h->type == LOG_RECORD_EXIT) {
+    char *end;
+    long v = strtol(message, &end, 10);
+    if (end != message && *end == '\0') {
+      s->has_exit = true;
+      s->exit_status = (int)v;
+    }
+    return;
+  }
   s->records++;
   struct log_entry e = {.time_us = time_now_us(), .guest_time_us = h->time_ns / 1000, .level = h->level,
-                        .isolate = name, .message = message};
+                        .isolate = name, .message = message, .message_len = h->message_len};
   char *json = log_entry_to_json(&e);
   store(s, json);
   free(json);

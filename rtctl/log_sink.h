@@ -23,6 +23,8 @@ struct log_sink {
   struct log_format format;
   struct log_stream stream;
   size_t records;          /* isolate records seen */
+  bool has_exit;           /* the guest sent its exit status (an EXIT record) */
+  int exit_status;
   size_t line_len;
   char line[LOG_SINK_LINE_MAX];
   char *backlog[LOG_SINK_BACKLOG]; /* JSON of the last kernel lines, oldest at backlog_next */

@@ -15,7 +15,8 @@ struct log_stream {
   uint64_t skipped; /* bytes dropped while looking for a record */
 };
 
-/* name and message point into the stream's buffer: valid during the call only. */
+/* name and message are NUL-terminated copies, valid during the call only; the message may
+ * hold NUL bytes itself: h->message_len is its length. */
 typedef void (*log_record_fn)(const struct log_record_header *h, const char *name, const char *message,
                               void *ctx);
 

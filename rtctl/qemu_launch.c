@@ -73,7 +73,7 @@ const char *qemu_choose_accel(const char *kernel, const char *cmd) {
   return choice.accel;
 }
 
-int qemu_launch(const struct qemu_run *run, const char *cmd) {
+int qemu_launch(struct qemu_run *run, const char *cmd) {
   const char *qemu = qemu_binary();
   char mem[16], cpus[16];
   snprintf(mem, sizeof mem, "%u", run->memory_mib);
@@ -83,9 +83,11 @@ int qemu_launch(const struct qemu_run *run, const char *cmd) {
   char *argv[] = {(char *)qemu, "-M", "q35", "-m", mem, "-smp", cpus, "-display", "none", "-monitor", "none",
                   "-no-reboot", "-serial", "stdio", "-kernel", (char *)run->kernel, "-initrd", (char *)run->initrd,
                   "-device", "isa-debug-exit,iobase=" QEMU_DEBUG_EXIT_PORT ",iosize=0x04", "-accel", (char *)run->accel,
-                  /* The log channel: virtio-console port 0 on a socket whose other end is ours. */
+                  /* The log channel: a virtio serial port (not a console port: QEMU holds the
+                   * guest's buffers while we are not reading, rather than dropping them) on a
+                   * socket whose other end is ours. */
                   "-chardev", "socket,id=rtlog,fd=" QEMU_STR(QEMU_LOG_CHANNEL_FD), "-device", "virtio-serial-pci",
-                  "-device", "virtconsole,chardev=rtlog,nr=0", NULL};
+                  "-device", "virtserialport,chardev=rtlog,nr=1,name=runtimejs.log", NULL};
   int errpipe[2], outpipe[2], chan[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, chan) != 0) {
     rtctl_error(cmd, "socketpair: %s", strerror(errno));
@@ -220,9 +222,13 @@ int qemu_launch(const struct qemu_run *run, const char *cmd) {
   sigaction(SIGPIPE, &old_pipe, NULL);
   sigaction(SIGCHLD, &old_chld, NULL);
   if (stop_signal) {
+    run->interrupted = true;
     rtctl_error(cmd, "stopped the VM (%s)", strsignal(stop_signal));
     return 128 + stop_signal;
   }
   int app = qemu_exit_to_app_status(st, qemu_error, cmd);
+  /* isa-debug-exit carries the low 7 bits; the EXIT record the whole status (abort()'s 134,
+   * isolate.exit(200)). Taken when the two agree. */
+  if (app >= 0 && run->sink->has_exit && (run->sink->exit_status & 0x7f) == app) app = run->sink->exit_status & 0xff;
   return app < 0 ? RTCTL_EXIT_VM_FAILED : app;
 }

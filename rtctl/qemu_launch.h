@@ -20,6 +20,7 @@ struct qemu_run {
   unsigned cpus;
   const char *accel;         /* "kvm" or "tcg" (qemu_choose_accel) */
   struct log_sink *sink;     /* the guest's console and log channel go there */
+  bool interrupted;           /* out: this process got SIGINT/SIGTERM and stopped the VM */
   /* Called once QEMU is spawned (NULL: nothing to do). */
   void (*started)(pid_t pid, void *ctx);
   void *ctx;
@@ -36,8 +37,9 @@ const char *qemu_choose_accel(const char *kernel, const char *cmd);
  * says QEMU itself printed an error (then its exit status 1 is not the guest's 0). */
 int qemu_exit_to_app_status(int wait_status, bool qemu_error, const char *cmd);
 
-/* Runs QEMU to the end. Returns the app's exit status, RTCTL_EXIT_VM_FAILED, or 128+signal
+/* Runs QEMU to the end. Returns the app's exit status (the guest's EXIT record's when it
+ * sent one that agrees with isa-debug-exit's 7 bits), RTCTL_EXIT_VM_FAILED, or 128+signal
  * when this process got SIGINT or SIGTERM (QEMU is then stopped and waited for). */
-int qemu_launch(const struct qemu_run *run, const char *cmd);
+int qemu_launch(struct qemu_run *run, const char *cmd);
 
 #endif

@@ -7,5 +7,6 @@
 /* Looks for the virtio-console device; says on the kernel console where isolate logs go. */
 void app_log_init(void);
 void app_log_write(const char *isolate, enum log_level level, const char *message, size_t len);
-/* Waits (bounded) until the host has every record: before the machine ends. */
-void app_log_flush(void);
+/* Before the machine ends: an EXIT record with the status (the whole int: isa-debug-exit
+ * only carries 0-127), then waits (bounded) until the host has every record. */
+void app_log_finish(int status);

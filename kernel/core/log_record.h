@@ -14,7 +14,8 @@
 #define LOG_RECORD_HEADER_SIZE 20
 #define LOG_RECORD_MESSAGE_MAX (1u << 20) /* longer messages are cut */
 
-enum log_record_type { LOG_RECORD_ISOLATE = 1, LOG_RECORD_KERNEL = 2 };
+/* EXIT: the machine's exit status as decimal text (isa-debug-exit carries only 7 bits). */
+enum log_record_type { LOG_RECORD_ISOLATE = 1, LOG_RECORD_KERNEL = 2, LOG_RECORD_EXIT = 3 };
 enum log_level { LOG_LEVEL_DEBUG = 0, LOG_LEVEL_INFO = 1, LOG_LEVEL_WARN = 2, LOG_LEVEL_ERROR = 3 };
 
 struct log_record_header {
@@ -46,7 +47,7 @@ static inline void log_record_encode_header(const struct log_record_header *h, u
 static inline int log_record_decode_header(const uint8_t in[LOG_RECORD_HEADER_SIZE], struct log_record_header *h) {
   for (int i = 0; i < 4; i++)
     if (in[i] != (uint8_t)LOG_RECORD_MAGIC[i]) return 0;
-  if (in[4] != LOG_RECORD_VERSION || in[5] < LOG_RECORD_ISOLATE || in[5] > LOG_RECORD_KERNEL ||
+  if (in[4] != LOG_RECORD_VERSION || in[5] < LOG_RECORD_ISOLATE || in[5] > LOG_RECORD_EXIT ||
       in[6] > LOG_LEVEL_ERROR)
     return 0;
   h->type = in[5];

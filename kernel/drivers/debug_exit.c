@@ -11,7 +11,7 @@
 #define DEBUG_EXIT_PORT 0xf4
 
 void machine_exit(int status) {
-  app_log_flush(); /* the host must have the app's last words before the VM is gone */
+  app_log_finish(status); /* the host must have the app's last words, and the whole status */
   irq_disable();
   outl(DEBUG_EXIT_PORT, (uint32_t)status);
   char msg[96];

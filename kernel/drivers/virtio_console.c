@@ -11,15 +11,36 @@
 
 #define VIRTIO_TYPE_CONSOLE 3
 #define TRANSITIONAL_ID 0x1003
-#define TRANSMITQ 1          /* port 0: receiveq 0, transmitq 1 */
+#define F_MULTIPORT (1ull << 1)
+#define PORT0_TRANSMITQ 1    /* without MULTIPORT: port 0, receiveq 0, transmitq 1 */
+#define CONTROL_RECEIVEQ 2
+#define CONTROL_TRANSMITQ 3
+#define LOG_PORT 1           /* rtctl puts the log channel there (a virtserialport, nr=1) */
+#define LOG_PORT_TRANSMITQ (2 * LOG_PORT + 3)
 #define MAX_SLOTS 64         /* 4 KiB each: 256 KiB in flight at most */
 #define SLOT_SIZE PAGE_SIZE
+#define CONTROL_BUFS 8
+#define CONTROL_BUF_SIZE 128 /* a control message, with a port name after it */
+#define HANDSHAKE_NS 1000000000ull
+#define WAIT_NS 200000ull    /* between looks at a full transmit queue */
+
+/* Control messages (MULTIPORT): events of the virtio spec, 5.3.6.2. */
+enum {
+  DEVICE_READY = 0, PORT_ADD = 1, PORT_REMOVE = 2, PORT_READY = 3, CONSOLE_PORT = 4, RESIZE = 5, PORT_OPEN = 6,
+  PORT_NAME = 7,
+};
+struct control {
+  uint32_t id;
+  uint16_t event, value;
+};
 
 static struct virtio_device dev;
-static struct virtq txq;
-static uint8_t *slots;       /* slot i belongs to descriptor i */
+static struct virtq txq, ctrl_rx, ctrl_tx;
+static uint8_t *slots;       /* slot i belongs to descriptor i of txq */
+static uint8_t *ctrl_mem;    /* CONTROL_BUFS receive buffers, then one transmit buffer */
 static struct mutex lock;
-static bool present;
+static bool present, multiport, port_added;
+static char port_name[CONTROL_BUF_SIZE];
 
 static bool match(const struct pci_device *d, void *ctx) {
   if (!virtio_pci_match(d, VIRTIO_TYPE_CONSOLE, TRANSITIONAL_ID)) return false;
@@ -27,30 +48,113 @@ static bool match(const struct pci_device *d, void *ctx) {
   return true;
 }
 
+static void *alloc_pages(uint64_t n) {
+  uint64_t flags = irq_save();
+  uint64_t mem = pmm_alloc_contiguous(&kernel_pmm, n);
+  irq_restore(flags);
+  if (mem == PMM_NO_PAGE) return 0;
+  memset((void *)mem, 0, n * PAGE_SIZE);
+  return (void *)mem;
+}
+
+/* Sends one control message and waits (bounded) until the device has taken it. */
+static bool control_send(uint32_t id, uint16_t event, uint16_t value) {
+  struct control *m = (struct control *)(ctrl_mem + CONTROL_BUFS * CONTROL_BUF_SIZE);
+  *m = (struct control){id, event, value};
+  if (virtq_add(&ctrl_tx, (uint64_t)m, sizeof *m, false) < 0) return false;
+  virtq_kick(&dev, &ctrl_tx);
+  uint64_t deadline = clock_monotonic_ns() + HANDSHAKE_NS;
+  uint16_t used_id;
+  uint32_t len;
+  while (!virtq_take_used(&ctrl_tx, &used_id, &len)) {
+    if (clock_monotonic_ns() > deadline) return false;
+    cpu_pause();
+  }
+  return true;
+}
+
+/* Handles what the device said on the control queue; buffers go back to it. */
+static void control_poll(void) {
+  uint16_t id;
+  uint32_t len;
+  while (virtq_take_used(&ctrl_rx, &id, &len)) {
+    uint64_t addr = ctrl_rx.desc[id].addr;
+    const struct control *m = (const struct control *)addr;
+    if (len >= sizeof *m && m->id == LOG_PORT) {
+      if (m->event == PORT_ADD) {
+        port_added = true;
+        control_send(LOG_PORT, PORT_READY, 1);
+        control_send(LOG_PORT, PORT_OPEN, 1); /* the guest side of the port is open */
+      } else if (m->event == PORT_NAME) {
+        size_t n = len - sizeof *m < sizeof port_name - 1 ? len - sizeof *m : sizeof port_name - 1;
+        memcpy(port_name, (const char *)(m + 1), n);
+        port_name[n] = '\0';
+      }
+    } else if (len >= sizeof *m && m->event == PORT_ADD) {
+      control_send(m->id, PORT_READY, 0); /* not ours: declined */
+    }
+    virtq_add(&ctrl_rx, addr, CONTROL_BUF_SIZE, true);
+  }
+  virtq_kick(&dev, &ctrl_rx);
+}
+
+/* MULTIPORT: the control queues, DEVICE_READY, then the log port's PORT_ADD and PORT_NAME. */
+static bool handshake(void) {
+  ctrl_mem = alloc_pages(1);
+  if (!ctrl_mem) return false;
+  for (unsigned i = 0; i < CONTROL_BUFS; i++)
+    virtq_add(&ctrl_rx, (uint64_t)(ctrl_mem + i * CONTROL_BUF_SIZE), CONTROL_BUF_SIZE, true);
+  virtio_driver_ok(&dev);
+  virtq_kick(&dev, &ctrl_rx);
+  if (!control_send(0, DEVICE_READY, 1)) return false;
+  /* The device answers PORT_ADD, then PORT_NAME once told the port is ready; a port without
+   * a name is used all the same, after a short wait for one. */
+  uint64_t deadline = clock_monotonic_ns() + HANDSHAKE_NS;
+  bool short_wait = false;
+  while (!port_name[0] && clock_monotonic_ns() < deadline) {
+    control_poll();
+    if (port_added && !short_wait) {
+      short_wait = true;
+      deadline = clock_monotonic_ns() + HANDSHAKE_NS / 20;
+    }
+    cpu_pause();
+  }
+  return port_added;
+}
+
 bool virtio_console_init(void) {
   struct pci_device d;
   if (!pci_scan(match, &d)) return false;
-  if (virtio_init(&dev, &d, 0, "virtio-console")) return false;
-  if (virtio_queue_setup(&dev, &txq, TRANSMITQ, MAX_SLOTS)) {
-    kprintf("virtio-console: cannot set up the transmit queue\n");
+  if (virtio_init(&dev, &d, F_MULTIPORT, "virtio-console")) return false;
+  multiport = dev.features & F_MULTIPORT;
+  /* A serial port (MULTIPORT) makes QEMU hold our buffers while the host is not reading; port
+   * 0, a console, drops what the host cannot take at once. */
+  uint16_t tx_index = multiport ? LOG_PORT_TRANSMITQ : PORT0_TRANSMITQ;
+  if (virtio_queue_setup(&dev, &txq, tx_index, MAX_SLOTS) ||
+      (multiport && (virtio_queue_setup(&dev, &ctrl_rx, CONTROL_RECEIVEQ, CONTROL_BUFS) ||
+                     virtio_queue_setup(&dev, &ctrl_tx, CONTROL_TRANSMITQ, CONTROL_BUFS)))) {
+    kprintf("virtio-console: cannot set up the queues\n");
     return false;
   }
-  uint64_t flags = irq_save();
-  uint64_t mem = pmm_alloc_contiguous(&kernel_pmm, txq.size);
-  irq_restore(flags);
-  if (mem == PMM_NO_PAGE) {
+  slots = alloc_pages(txq.size);
+  if (!slots) {
     kprintf("virtio-console: no memory for %u transmit buffers\n", txq.size);
     return false;
   }
-  slots = (uint8_t *)mem;
   mutex_init(&lock, false);
-  virtio_driver_ok(&dev);
+  if (multiport && !handshake()) {
+    kprintf("virtio-console: no port %d (rtctl's log channel) on the device\n", LOG_PORT);
+    return false;
+  }
+  if (!multiport) virtio_driver_ok(&dev);
   present = true;
   return true;
 }
 
 const char *virtio_console_transport(void) {
-  return present ? (dev.modern ? "modern" : "legacy") : 0;
+  if (!present) return 0;
+  if (multiport) return dev.modern ? "modern transport, serial port 1" : "legacy transport, serial port 1";
+  return dev.modern ? "modern transport, console port 0" : "legacy transport, console port 0";
 }
 
 static void reclaim(void) {
@@ -60,26 +164,31 @@ static void reclaim(void) {
   }
 }
 
-/* A free slot's descriptor id, waiting while the host has not taken earlier buffers yet. */
-static uint16_t free_slot(void) {
-  for (;;) {
+/* A free slot's descriptor id, waiting while the host has not taken earlier buffers yet
+ * (they are kicked first: the device must know of them to give them back). Sleeps between
+ * looks, or with !can_sleep (ending the machine) spins until the deadline; -1 then. */
+static int free_slot(bool can_sleep, uint64_t deadline) {
+  for (bool kicked = false;;) {
     reclaim();
     if (txq.num_free > 0) return txq.free_head;
-    thread_yield();
+    if (!kicked) virtq_kick(&dev, &txq);
+    kicked = true;
+    if (!can_sleep && clock_monotonic_ns() > deadline) return -1;
+    if (can_sleep) thread_sleep_ns(WAIT_NS);
+    else cpu_pause();
   }
 }
 
-void virtio_console_write(const struct vcon_chunk *chunks, size_t count) {
-  if (!present) return;
-  mutex_lock(&lock);
-  /* The chunks are packed into as few 4 KiB slots as they need, each slot one descriptor. */
-  uint16_t id = 0;
+/* The chunks packed into as few 4 KiB slots as they need, each slot one descriptor. */
+static bool write_locked(const struct vcon_chunk *chunks, size_t count, bool can_sleep, uint64_t deadline) {
+  if (multiport && can_sleep) control_poll();
+  int id = 0;
   size_t fill = 0;
   for (size_t i = 0; i < count; i++) {
     const uint8_t *p = chunks[i].data;
     size_t len = chunks[i].len;
     while (len > 0) {
-      if (fill == 0) id = free_slot();
+      if (fill == 0 && (id = free_slot(can_sleep, deadline)) < 0) return false;
       size_t n = SLOT_SIZE - fill < len ? SLOT_SIZE - fill : len;
       memcpy(slots + (size_t)id * SLOT_SIZE + fill, p, n);
       fill += n;
@@ -93,15 +202,36 @@ void virtio_console_write(const struct vcon_chunk *chunks, size_t count) {
   }
   if (fill > 0) virtq_add(&txq, (uint64_t)(slots + (size_t)id * SLOT_SIZE), (uint32_t)fill, false);
   virtq_kick(&dev, &txq);
+  return true;
+}
+
+void virtio_console_write(const struct vcon_chunk *chunks, size_t count) {
+  if (!present) return;
+  mutex_lock(&lock);
+  write_locked(chunks, count, true, 0);
   mutex_unlock(&lock);
+}
+
+bool virtio_console_write_final(const struct vcon_chunk *chunks, size_t count, uint64_t timeout_ns) {
+  if (!present || !mutex_trylock(&lock)) return false;
+  bool ok = write_locked(chunks, count, false, clock_monotonic_ns() + timeout_ns);
+  mutex_unlock(&lock);
+  return ok;
 }
 
 bool virtio_console_flush(uint64_t timeout_ns) {
   if (!present) return true;
+  virtq_kick(&dev, &txq); /* buffers added but not kicked yet (a panic mid-write) */
+  /* The host may be slow (rtctl's output piped into a slow reader): wait while it makes
+   * progress; give up after timeout_ns without any. */
+  unsigned last = virtq_in_flight(&txq);
   uint64_t deadline = clock_monotonic_ns() + timeout_ns;
-  while (virtq_in_flight(&txq) > 0) {
+  while (last > 0) {
     if (clock_monotonic_ns() > deadline) return false;
     cpu_pause();
+    unsigned now = virtq_in_flight(&txq);
+    if (now < last) deadline = clock_monotonic_ns() + timeout_ns;
+    last = now;
   }
   return true;
 }

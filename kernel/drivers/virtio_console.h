@@ -1,6 +1,7 @@
-/* virtio-console, port 0, as a byte stream to the host: the isolates' log channel. The
- * multiport feature is not negotiated (one stream; records name their isolate). Writes copy
- * into DMA slots and wait for room when the host reads slower than the guest writes. */
+/* virtio-console as a byte stream to the host: the isolates' log channel. With the MULTIPORT
+ * feature (QEMU's virtio-serial), serial port 1, which QEMU throttles rather than drops when
+ * the host reads slowly; without it, port 0. One stream: records name their isolate. Writes
+ * copy into DMA slots and wait for room while the host has not taken earlier ones. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
@@ -8,7 +9,7 @@
 
 /* Finds the device on PCI and sets up its transmit queue; false when there is none. */
 bool virtio_console_init(void);
-/* "modern" or "legacy" (the transport in use), NULL when the device is absent. */
+/* "modern transport, port 1" and the like, NULL when the device is absent. */
 const char *virtio_console_transport(void);
 struct vcon_chunk {
   const void *data;
@@ -17,6 +18,9 @@ struct vcon_chunk {
 /* Queues the chunks' bytes for the host, in order; one call's bytes are never interleaved
  * with another thread's. */
 void virtio_console_write(const struct vcon_chunk *chunks, size_t count);
-/* Waits until the device has taken every queued byte, at most timeout_ns; lock-free, so
- * usable while ending the machine. Returns whether everything went out. */
+/* The same while the machine ends (maybe from a panic): never sleeps nor waits for the lock;
+ * false when the lock is held or no slot freed up within timeout_ns. */
+bool virtio_console_write_final(const struct vcon_chunk *chunks, size_t count, uint64_t timeout_ns);
+/* Waits until the device has taken every queued byte, giving up after timeout_ns without
+ * progress; lock-free, so usable while ending the machine. Returns whether everything went out. */
 bool virtio_console_flush(uint64_t timeout_ns);

@@ -28,7 +28,7 @@ while [ $n -gt 0 ]; do
   a=$1; shift; n=$((n - 1))
   case "$a" in
     -chardev|-device)
-      case "$1" in socket,id=rtlog*|virtio-serial-pci*|virtconsole*) shift; n=$((n - 1)); continue ;; esac ;;
+      case "$1" in socket,id=rtlog*|virtio-serial-pci*|virtserialport*) shift; n=$((n - 1)); continue ;; esac ;;
   esac
   set -- "$@" "$a"
 done

@@ -24,13 +24,14 @@ while True:
 PY
 }
 
-# $WORK/emit-record NAME MESSAGE [LEVEL]: what the kernel's log channel sends, written to fd 3
-# (QEMU's end of rtctl's log channel socket), for stand-in QEMUs.
+# $WORK/emit-record NAME MESSAGE [LEVEL [TYPE]]: what the kernel's log channel sends, written
+# to fd 3 (QEMU's end of rtctl's log channel socket), for stand-in QEMUs. TYPE 3: the exit status.
 cat > "$WORK/emit-record" <<'PY'
 #!/usr/bin/env python3
 import os, struct, sys, time
 name, msg = sys.argv[1].encode(), sys.argv[2].encode()
 level = int(sys.argv[3]) if len(sys.argv) > 3 else 1
-os.write(3, b'RTJL' + struct.pack('<BBBBIq', 1, 1, level, len(name), len(msg), time.time_ns()) + name + msg)
+kind = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+os.write(3, b'RTJL' + struct.pack('<BBBBIq', 1, kind, level, len(name), len(msg), time.time_ns()) + name + msg)
 PY
 chmod +x "$WORK/emit-record"

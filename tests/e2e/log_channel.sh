@@ -4,6 +4,9 @@
 # "[isolate] message" (warnings and errors on stderr) or JSON lines (--json), in order, whole
 # (a 10,000-character message, a multi-line one, 300 in a row: more than the queue holds),
 # with their levels; an uncaught error is an error record; `rtctl logs` reads the same back.
+# Then a burst with a slow reader: a 300,000-character record (more than the 64 transmit
+# slots), a NUL byte, 2,000 lines of 1 KB while rtctl's output waits in a full pipe: all of
+# them arrive, none lost (the serial port holds the guest's buffers until the host reads).
 source "$(dirname "$0")/lib.sh"
 KERNEL=${2:?usage: $0 RTCTL KERNEL}
 [ -f "$KERNEL" ] || fail "kernel $KERNEL not built (build the 'kernel' target)"
@@ -60,7 +63,7 @@ PY
   # The stored log reads back the same; -k adds the kernel's lines, which say the transport.
   [ "$("$RTCTL" logs "text-$1" | sed -n 3p)" = "[chatty] bad" ] || fail "$1: logs"
   [ "$("$RTCTL" logs "text-$1" | wc -l)" = 313 ] || fail "$1: logs has $("$RTCTL" logs "text-$1" | wc -l) lines"
-  contains "$("$RTCTL" logs -k "text-$1")" "[kernel] log: isolate logs on virtio-console ($1 transport)"
+  contains "$("$RTCTL" logs -k "text-$1")" "[kernel] log: isolate logs on virtio-console ($1 transport, serial port 1)"
 }
 
 check_run modern
@@ -75,4 +78,35 @@ exec qemu-system-x86_64 "\$@"
 EOF2
 chmod +x "$WORK/qemu-legacy"
 RUNTIMEJS_QEMU=$WORK/qemu-legacy check_run legacy
+
+cd "$WORK" && "$RTCTL" new burst >/dev/null && cd burst
+cat > index.js <<'JS'
+console.log('start');
+console.log('y'.repeat(300000));
+console.log('a\0b');
+for (let i = 0; i < 2000; i++) console.log(String(i).padStart(5, '0') + ' ' + 'z'.repeat(1000));
+console.log('after');
+JS
+"$RTCTL" build >/dev/null
+set +e
+timeout 300 "$RTCTL" run --json --name burst 2>"$WORK/err" | (sleep 5; cat >"$WORK/burst.json"); rc=${PIPESTATUS[0]}
+set -e
+[ $rc = 0 ] || fail "burst: run exit $rc: $(cat "$WORK/err")"
+python3 - "$WORK/burst.json" <<'PY' || fail "burst: lost or damaged records"
+import json, sys
+msgs = [json.loads(l)['message'] for l in open(sys.argv[1])]
+assert len(msgs) == 2004, len(msgs)
+assert msgs[0] == 'start' and msgs[1] == 'y' * 300000 and msgs[2] == 'a\0b' and msgs[-1] == 'after', msgs[:3]
+assert msgs[3:2003] == ['%05d %s' % (i, 'z' * 1000) for i in range(2000)]
+PY
+[ "$("$RTCTL" logs burst | wc -l)" = 2004 ] || fail "burst: the stored log has $("$RTCTL" logs burst | wc -l) lines"
+
+# A status isa-debug-exit cannot carry (7 bits) comes whole through the log channel.
+echo "console.log('bye'); isolate.exit(200);" > index.js
+"$RTCTL" build >/dev/null
+set +e
+out=$(timeout 120 "$RTCTL" run 2>"$WORK/err"); rc=$?
+set -e
+[ $rc = 200 ] || fail "isolate.exit(200): rtctl run exit $rc: $(cat "$WORK/err")"
+[ "$out" = "[burst] bye" ] || fail "isolate.exit(200) printed: $out"
 echo "PASS"

@@ -113,6 +113,20 @@ static void test_entry(void) {
                   "\xef\xbf\xbd\xef\xbf\xbd\"}");
   free(json);
 
+  /* Bytes 0xf5-0xff start no sequence; a NUL byte inside a message survives as \u0000. */
+  struct log_entry bad = {.time_us = 0, .kernel = true, .message = "\xff\xbf\xbf"};
+  json = log_entry_to_json(&bad);
+  CHECK_STR(json, "{\"time\":\"1970-01-01T00:00:00.000000Z\",\"stream\":\"kernel\",\"message\":"
+                  "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"}");
+  free(json);
+  struct log_entry nul = {.time_us = 0, .isolate = "x", .message = "a\0b", .message_len = 3};
+  json = log_entry_to_json(&nul);
+  CHECK_CONTAINS(json, "\"message\":\"a\\u0000b\"");
+  CHECK(log_entry_from_json(json, &back, &holder) == 0);
+  CHECK(back.message_len == 3 && memcmp(back.message, "a\0b", 3) == 0);
+  json_decref(holder);
+  free(json);
+
   /* Text: every line says where it comes from; -t puts the receive time first. */
   char *dir = test_dir();
   char *path = ib_strfmt("%s/out", dir);
