@@ -6,6 +6,11 @@
 #   in ~/.docker/config.json (not readable by others) and keeps the file's other entries;
 # - push and pull then work; credentials written by hand in $DOCKER_CONFIG/config.json (the way the
 #   Docker CLI keeps them) are read too;
+# - credentials go to the registry's own origin only: an upload whose Location (the 202 to the
+#   POST) points at another origin (a second proxy in front of the same registry) gets no
+#   Authorization there, and the push fails on one line, creating no tag; a blob redirected (307)
+#   to another origin that answers 401 with a Bearer challenge gets no credentials either (nothing
+#   with Authorization reaches it, its /token included) and the pull fails clearly;
 # - logout removes the entry, and pushing fails again;
 # - the Bearer token flow (the test's proxy as a token-auth registry): the same, and the token
 #   asked for carries the push scope;
@@ -76,6 +81,42 @@ run_rtctl "$WORK/out" "$WORK/err" pull "$REG/demo/hello:v1"; keep
 [ "$(tail -n 1 "$WORK/out")" = "pulled $REG/demo/hello:v1 $built" ] || fail "pull after login: $(cat "$WORK/out")"
 echo "push and pull after login: $built"
 
+# Credentials go to the registry's own origin only. Proxies in front of the htpasswd registry:
+# fa hands uploads over to fb (the Location of the POST's 202 names fb); ra redirects blobs to cb,
+# which answers them 401 with WWW-Authenticate: Bearer realm="http://CB/token". Credentials are
+# stored for fa and ra only; every proxy logs whether a request carried Authorization (AUTH).
+start_proxy fb "$REG"; FB=$PROXY FB_LOG=$PROXY_LOG
+start_proxy fa "$REG" --foreign-uploads "$FB"; FA=$PROXY FA_LOG=$PROXY_LOG
+start_proxy cb "$REG" --challenge-blobs; CB=$PROXY CB_LOG=$PROXY_LOG
+start_proxy ra "$REG" --redirect-blobs --redirect-to "$CB"; RA=$PROXY RA_LOG=$PROXY_LOG
+mkdir -p "$WORK/docker-config-proxies"
+printf '{"auths": {"%s": {"auth": "%s"}, "%s": {"auth": "%s"}}}' "$FA" "$AUTH64" "$RA" "$AUTH64" > "$WORK/docker-config-proxies/config.json"
+new_store a
+DOCKER_CONFIG=$WORK/docker-config-proxies run_rtctl "$WORK/out" "$WORK/err" push hello "$FA/demo/foreign:v1"; keep
+grep -q ' AUTH$' "$FA_LOG" || fail "foreign upload: no request to the registry's own origin carried credentials: $(cat "$FA_LOG")"
+grep -q '^POST /v2/demo/foreign/blobs/uploads/ 202 .* FOREIGN' "$FA_LOG" || fail "foreign upload: no upload was handed over: $(cat "$FA_LOG")"
+grep -qE '^(PATCH|PUT) /v2/demo/foreign/blobs/uploads/' "$FB_LOG" || fail "foreign upload: nothing reached the other origin: $(cat "$FB_LOG")"
+! grep -q ' AUTH$' "$FB_LOG" ||
+  fail "foreign upload: credentials were sent to another origin: $(grep ' AUTH$' "$FB_LOG" | sed 's/?[^ ]*/?.../')"
+if [ $RC = 0 ]; then
+  [ "$(tail -n 1 "$WORK/out")" = "pushed $FA/demo/foreign:v1 $built" ] || fail "foreign upload: push: $(cat "$WORK/out")"
+  echo "foreign upload: pushed without credentials on the other origin"
+else
+  [ "$(grep -c . "$WORK/err")" = 1 ] || fail "foreign upload: the failure is not one line: $(cat "$WORK/err")"
+  [ "$(http_status "http://$REG/v2/demo/foreign/manifests/v1" -u "u:$PASS")" = 404 ] || fail "foreign upload: a failed push left a tag"
+  echo "foreign upload: $(grep -c . "$FB_LOG") request(s) at the other origin, none with Authorization; push exit $RC: $(cat "$WORK/err")"
+fi
+new_store f
+DOCKER_CONFIG=$WORK/docker-config-proxies run_rtctl "$WORK/out" "$WORK/err" pull "$RA/demo/hello:v1"; keep
+grep -q ' REDIRECTED' "$RA_LOG" || fail "redirect challenge: no blob was redirected: $(cat "$RA_LOG")"
+grep -q ' CHALLENGED' "$CB_LOG" || fail "redirect challenge: the redirect target challenged nothing: $(cat "$CB_LOG")"
+! grep -q ' AUTH$' "$CB_LOG" ||
+  fail "redirect challenge: credentials were sent to the redirect target: $(grep ' AUTH$' "$CB_LOG" | sed 's/?[^ ]*/?.../')"
+[ $RC != 0 ] || fail "redirect challenge: the pull succeeded: $(cat "$WORK/out")"
+[ "$(grep -c . "$WORK/err")" = 1 ] && grep -qiE 'unauthori|401' "$WORK/err" || fail "redirect challenge: unclear failure: $(cat "$WORK/err")"
+images_has "$RA/demo/hello:v1" && fail "redirect challenge: the failed pull is listed"
+echo "redirect target's Bearer challenge: $(grep -c . "$CB_LOG") request(s) there ($(grep -c '^TOKEN' "$CB_LOG" || true) to its /token), none with Authorization; pull exit $RC: $(cat "$WORK/err")"
+
 # Credentials the Docker CLI wrote, in $DOCKER_CONFIG: read without rtctl login.
 mkdir -p "$WORK/docker-config"
 printf '{\n\t"auths": {\n\t\t"%s": {\n\t\t\t"auth": "%s"\n\t\t}\n\t}\n}' "$REG" "$AUTH64" > "$WORK/docker-config/config.json"
@@ -119,13 +160,13 @@ set -e; keep
 run_rtctl "$WORK/out" "$WORK/err" push hello "$PROXY/demo/hello:v1"; keep
 [ $RC = 0 ] || fail "bearer: push: exit $RC: $(cat "$WORK/out" "$WORK/err")"
 [ "$(tail -n 1 "$WORK/out")" = "pushed $PROXY/demo/hello:v1 $built" ] || fail "bearer: push: $(cat "$WORK/out")"
-grep -qE '^TOKEN .*repository:demo/hello:[a-z,]*push.* 200$' "$PROXY_LOG" ||
+grep -qE '^TOKEN .*repository:demo/hello:[a-z,]*push.* 200( AUTH)?$' "$PROXY_LOG" ||
   fail "bearer: no push token was asked for: $(grep '^TOKEN' "$PROXY_LOG")"
 new_store e
 run_rtctl "$WORK/out" "$WORK/err" pull "$PROXY/demo/hello:v1"; keep
 [ $RC = 0 ] || fail "bearer: pull: exit $RC: $(cat "$WORK/out" "$WORK/err")"
 [ "$(tail -n 1 "$WORK/out")" = "pulled $PROXY/demo/hello:v1 $built" ] || fail "bearer: pull: $(cat "$WORK/out")"
-echo "bearer token flow: no login -> 'rtctl login', wrong password refused, then push and pull work ($(grep -c '^TOKEN .* 200$' "$PROXY_LOG") tokens issued)"
+echo "bearer token flow: no login -> 'rtctl login', wrong password refused, then push and pull work ($(grep -cE '^TOKEN .* 200( AUTH)?$' "$PROXY_LOG") tokens issued)"
 
 # The password, and the tokens, never show.
 for secret in "$PASS" "$AUTH64" $(cat "$WORK/tokens" 2>/dev/null); do

@@ -5,7 +5,10 @@
 #   16 MiB, and its PATCH/PUT bodies add up to the blob's size; the registry's own access log shows
 #   the PATCHes too; the manifest PUT is the last request;
 # - --chunk-size 8388608 (into a second, empty registry): at least 6 PATCHes, none over 8 MiB;
-# - pull (directly) gives the pushed digest.
+# - pull (directly) gives the pushed digest;
+# - a connection cut in the middle of an upload body (a proxy forwards 64 KiB of the first big
+#   PATCH, then drops both connections): the push still succeeds, the broken session is abandoned
+#   and the blob goes up in a new one (one more POST than blobs uploaded), and pulls back whole.
 # The kernel is a stand-in file: nothing boots here.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/registry_lib.sh"
@@ -74,6 +77,38 @@ start_proxy proxy2 "$REG"
 must_rtctl push --chunk-size 8388608 big "$PROXY/demo/big:v1"
 [ "$(tail -n 1 <<<"$OUT")" = "pushed $PROXY/demo/big:v1 $pushed" ] || fail "push --chunk-size: $OUT"
 check_chunked "$PROXY_LOG" demo/big $((8 * 1024 * 1024)) 6 || fail "--chunk-size 8388608 (proxy log: $PROXY_LOG)"
+
+# A connection cut mid-body: 64 KiB of the first PATCH reach the registry, then nothing. The
+# session cannot go on (the registry's offset and the client's disagree): a new one must start.
+start_registry reg3
+start_proxy cut "$REG" --cut-upload-once
+must_rtctl push --chunk-size 8388608 big "$PROXY/demo/big:v1"
+[ "$(tail -n 1 <<<"$OUT")" = "pushed $PROXY/demo/big:v1 $pushed" ] || fail "push through a cut connection: $OUT"
+python3 - "$PROXY_LOG" demo/big "$big_digest" "$(grep -c '^uploaded ' <<<"$OUT")" <<'PY' || fail "cut upload (proxy log: $(cat "$PROXY_LOG"))"
+import re, sys
+log, repo, big, uploaded = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+lines = [l.split() for l in open(log) if l.strip()]
+up = re.compile(r'^/v2/%s/blobs/uploads/([0-9a-f-]{36})' % re.escape(repo))
+cuts = [i for i, l in enumerate(lines) if l[2] == 'CUT']
+if len(cuts) != 1: sys.exit('want one cut request, saw %d' % len(cuts))
+cut = cuts[0]
+cut_uuid = up.match(lines[cut][1]).group(1)
+posts = [i for i, l in enumerate(lines) if l[0] == 'POST' and re.match(r'^/v2/%s/blobs/uploads/?$' % re.escape(repo), l[1])
+         and l[2] == '202']
+if len(posts) != uploaded + 1:
+    sys.exit('want %d upload sessions (%d blobs uploaded, one session cut), saw %d POSTs' % (uploaded + 1, uploaded, len(posts)))
+if not any(i > cut for i in posts): sys.exit('no upload session was started after the cut')
+done = [up.match(l[1]).group(1) for l in lines if l[0] == 'PUT' and l[2] == '201' and up.match(l[1])
+        and re.search(r'digest=sha256(?::|%3A)' + big[7:], l[1])]
+if not done: sys.exit('no PUT of %s was answered 201' % big)
+if cut_uuid in done: sys.exit('the cut session %s was finished, not replaced by a new one' % cut_uuid)
+print('cut: %s %s after %s bytes; the blob went up in a new session (%d POSTs for %d blobs)' %
+      (lines[cut][0], cut_uuid, lines[cut][3], len(posts), uploaded))
+PY
+new_store cut
+must_rtctl pull "$REG/demo/big:v1"
+[ "$(tail -n 1 <<<"$OUT")" = "pulled $REG/demo/big:v1 $pushed" ] || fail "pull after the cut push: $OUT"
+echo "pulled back what went up through the cut connection: $pushed"
 
 # Pull back, directly from the first registry, into an empty store.
 new_store b

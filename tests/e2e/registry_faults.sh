@@ -4,6 +4,9 @@
 #   non-zero exit, "digest mismatch", the ref not in `rtctl images`, no partial or temporary file
 #   left in the store; the same when only one layer is corrupted (whatever else was kept is whole,
 #   content-addressed blobs); the same pull through the proxy in pass mode then succeeds;
+# - a server sending more than a blob's size (1 MiB extra after each blob, chunked, no
+#   Content-Length) is cut off at the descriptor's size: the pull fails saying so ("more than" its
+#   size, not a digest mismatch found after storing it all), nothing listed, the store clean;
 # - transient errors (every request answered 503 once) are retried: push and pull succeed;
 # - a push killed (kill -9) half way through a chunked upload leaves no tag and no manifest in the
 #   registry; a re-run completes and pulls back with the same digest;
@@ -67,6 +70,19 @@ done
 start_proxy bad1 "$REG" --mode corrupt --corrupt-digest "$biggest"
 pull_rejected "$PROXY/demo/hello:v1" "only $biggest corrupted"
 find "$XDG_DATA_HOME" -path "*/blobs/sha256/${biggest#sha256:}" | grep -q . && fail "the corrupted layer is in the store"
+# Blobs longer than their descriptors say (1 MiB extra, chunked): refused at the descriptor's size.
+echo oversize > "$PROXY_MODE_FILE"
+new_store o
+before=$(store_files)
+run_rtctl "$WORK/out" "$WORK/err" pull "$PROXY/demo/hello:v1"
+all=$(cat "$WORK/out" "$WORK/err")
+[ $RC != 0 ] || fail "oversized blobs: the pull succeeded: $all"
+grep -q ' OVERSIZED$' "$PROXY_LOG" || fail "oversized blobs: the proxy sent none (log: $(cat "$PROXY_LOG"))"
+grep -qE 'more than|Maximum file size' <<<"$all" || fail "oversized blobs: the pull did not stop at the descriptor's size: $all"
+images_has "$PROXY/demo/hello:v1" && fail "oversized blobs: the ref is listed by rtctl images: $("$RTCTL" images)"
+check_store_clean "$before"
+echo "oversized blobs: pull exit $RC, \"$(grep -m1 -E 'more than|Maximum file size' <<<"$all")\"; ref not listed; store clean"
+new_store b
 # The same proxy passing bytes through: the pull works, into the store that saw the failures.
 echo pass > "$PROXY_MODE_FILE"
 must_rtctl pull "$PROXY/demo/hello:v1"

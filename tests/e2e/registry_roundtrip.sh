@@ -6,9 +6,11 @@
 #   served with the OCI manifest media type; every blob it names is in the registry;
 # - pull into an empty store gives the same digest and `rtctl images` lists the ref; rmi removes it;
 #   localhost:PORT works without --insecure like 127.0.0.1:PORT; blobs redirected (307) elsewhere
-#   are followed; pull by digest (REPO@sha256:...) works; two pulls at once into one store work;
+#   are followed; pull by digest (REPO@sha256:...) works, and `rtctl rmi REPO@sha256:...` removes
+#   it (unlisted, its blobs garbage-collected); two pulls at once into one store work;
 # - a second push (same tag, then another tag) uploads no blob: every blob line says "exists" and
-#   the registry sees no upload request;
+#   the registry sees no upload request; the same through a proxy that redirects blob HEADs (307
+#   to the registry, another origin): HEAD follows the redirect, every blob "exists";
 # - pulling a tag that is not there fails and stores nothing;
 # - `rtctl run REGISTRY/REPO:TAG` in a fresh store pulls on demand and boots the app (real kernel).
 source "$(dirname "$0")/lib.sh"
@@ -102,6 +104,16 @@ must_rtctl pull "$PROXY/demo/hello:v1"
 [ "$(tail -n 1 <<<"$OUT")" = "pulled $PROXY/demo/hello:v1 $pushed" ] || fail "pull through redirects: $OUT"
 [ "$(grep -c ' 307 0 0 REDIRECTED$' "$PROXY_LOG")" -ge 3 ] || fail "the blobs were not fetched through the redirects: $(cat "$PROXY_LOG")"
 echo "pull following 307 redirects for $(grep -c REDIRECTED "$PROXY_LOG") blobs: $pushed"
+# A push through it: the blob HEADs are redirected too, followed, and find every blob there.
+new_store a
+must_rtctl push hello "$PROXY/demo/hello:v1"
+[ "$(blob_lines "$OUT" | wc -l)" = "$(wc -l <<<"$blobs")" ] || fail "push through redirected HEADs: blob lines: $OUT"
+blob_lines "$OUT" | grep -vq '^exists ' && fail "push through redirected HEADs uploaded a blob (HEAD did not follow the 307): $OUT"
+[ "$(tail -n 1 <<<"$OUT")" = "pushed $PROXY/demo/hello:v1 $pushed" ] || fail "push through redirected HEADs: $OUT"
+[ "$(grep -c '^HEAD /v2/demo/hello/blobs/sha256:[0-9a-f]* 307 0 0 REDIRECTED$' "$PROXY_LOG")" -ge 3 ] ||
+  fail "the blob HEADs were not redirected: $(cat "$PROXY_LOG")"
+grep -q '^POST ' "$PROXY_LOG" && fail "push through redirected HEADs started an upload: $(grep '^POST ' "$PROXY_LOG")"
+echo "push through redirected blob HEADs: every blob 'exists' ($(grep -c '^HEAD .* REDIRECTED$' "$PROXY_LOG") HEADs followed), no upload"
 new_store b
 # Two pulls at once into one store (the same blobs): both succeed, both refs listed.
 new_store b4
@@ -118,6 +130,13 @@ must_rtctl pull "$REG/demo/hello@$pushed"
 [ "$(digest_of "$(tail -n 1 <<<"$OUT")")" = "$pushed" ] || fail "pull by digest: $OUT"
 contains "$(tail -n 1 <<<"$OUT")" "pulled $REG/demo/hello"
 echo "pulled by digest: $(tail -n 1 <<<"$OUT")"
+by_digest=$(awk '{print $1}' <<<"$("$RTCTL" images)" | grep -F -- "@$pushed") || fail "images does not list the digest pull: $("$RTCTL" images)"
+[ -n "$(find "$XDG_DATA_HOME" -path '*/blobs/sha256/*' -type f)" ] || fail "no blob in the store after the pull by digest"
+must_rtctl rmi "$REG/demo/hello@$pushed"
+"$RTCTL" images | grep -qF -- "$pushed" && fail "rmi $REG/demo/hello@$pushed left it in rtctl images: $("$RTCTL" images)"
+left=$(find "$XDG_DATA_HOME" -path '*/blobs/sha256/*' -type f)
+[ -z "$left" ] || fail "rmi by digest left blobs no reference needs: $left"
+echo "rmi $by_digest: unlisted, every blob garbage-collected"
 new_store b
 # A pull of what is already there is still a success with the same digest.
 must_rtctl pull "$REG/demo/hello:v1"

@@ -1,23 +1,39 @@
 #!/usr/bin/env python3
 """A fault-injecting HTTP proxy in front of a registry, for the e2e tests (stdlib only).
 
-fault_proxy.py --upstream HOST:PORT --port-file FILE --log FILE [--mode pass|corrupt]
-               [--corrupt-digest sha256:HEX]... [--throttle BYTES_PER_SECOND]
+fault_proxy.py --upstream HOST:PORT --port-file FILE --log FILE [--mode pass|corrupt|oversize]
+               [--corrupt-digest sha256:HEX]... [--throttle BYTES_PER_SECOND] [other options below]
 
 It listens on 127.0.0.1 (a free port, written to --port-file once it listens) and forwards every
 request to the upstream registry, streaming bodies both ways (Content-Length or chunked, Range and
 Content-Range untouched). Location headers that point at the upstream are rewritten to the proxy.
 Each request is logged as one line "METHOD PATH STATUS REQUEST_BODY_BYTES RESPONSE_BODY_BYTES",
-flushed at once, so a test can watch it.
+then the tags that apply (CORRUPTED, REDIRECTED, ...), and last " AUTH" when the request carried an
+Authorization header (whatever its value: the value is never logged); flushed at once, so a test
+can watch it.
 
 --mode corrupt flips one byte (the first of the body, XOR 0xff) of every successful blob GET
 response (/v2/<name>/blobs/sha256:<hex>), or, with --corrupt-digest, of those blobs only.
+--mode oversize sends every successful blob GET response chunked (its Content-Length dropped)
+with 1 MiB of extra bytes after the blob's own (tag OVERSIZED): a server sending more than the
+descriptor's size.
 --throttle slows request and response bodies (uploads and downloads) down to about that many
 bytes a second.
 --fail-once answers 503 Service Unavailable (with Retry-After: 0) the first time it sees each
 METHOD and path (query left out), without forwarding it: a transient error a client retries.
---redirect-blobs answers blob GETs with 307 to the same path on the upstream (another origin), the
-way registries hand blobs over to a storage service.
+--redirect-blobs answers blob GETs and HEADs with 307 to the same path on the upstream (another
+origin), the way registries hand blobs over to a storage service; --redirect-to HOST:PORT sends
+them there instead (another proxy, say).
+--foreign-uploads HOST:PORT rewrites the Location of 202 answers to POST /v2/NAME/blobs/uploads/ to
+point at http://HOST:PORT (another origin, e.g. a second proxy in front of the same registry), so
+the upload's PATCH and PUT requests go there (tag FOREIGN).
+--challenge-blobs answers blob GETs and HEADs with 401 and
+WWW-Authenticate: Bearer realm="http://PROXY/token",service="foreign",scope="repository:NAME:pull"
+(a redirect target asking for credentials), and /token requests with 401, logged as
+"TOKEN <scopes> 401" (with AUTH if the client sent an Authorization header there).
+--cut-upload-once: the first PATCH or PUT whose body is over 64 KiB gets 64 KiB of it read and
+forwarded, then both connections (client and upstream) are closed without an answer; logged as
+"METHOD PATH CUT 65536 0".
 --bearer USER:PASSWORD makes the proxy a registry with the Docker token flow in front of an open
 upstream: /v2/ requests need "Authorization: Bearer TOKEN", else 401 with
 WWW-Authenticate: Bearer realm="http://PROXY/token",service="e2e-registry"[,scope="repository:NAME:ACTIONS"];
@@ -32,6 +48,7 @@ import argparse
 import base64
 import json
 import secrets
+import socket
 import http.client
 import http.server
 import re
@@ -43,7 +60,8 @@ import urllib.parse
 
 HOP_BY_HOP = {'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te',
               'trailer', 'trailers', 'transfer-encoding', 'upgrade', 'expect'}
-BLOB_GET = re.compile(r'^/v2/.+/blobs/(sha256:[0-9a-f]{64})$')
+BLOB_GET = re.compile(r'^/v2/(.+)/blobs/(sha256:[0-9a-f]{64})$')
+UPLOADS = re.compile(r'^/v2/.+/blobs/uploads/?$')
 PIECE = 64 * 1024
 
 args = None
@@ -52,6 +70,8 @@ tokens = {}  # bearer token -> {(repository, action)}
 tokens_lock = threading.Lock()
 seen = set()  # (method, path) answered 503 once by --fail-once
 seen_lock = threading.Lock()
+cut_done = False  # --cut-upload-once has cut its request
+cut_lock = threading.Lock()
 
 
 def log(line):
@@ -72,8 +92,11 @@ def current_mode():
     return args.mode
 
 
-def method_is_blob_get(h):
-    return h.command == 'GET' and BLOB_GET.match(urllib.parse.urlsplit(h.path).path) is not None
+def blob_path(h):
+    """The match of a blob GET or HEAD's path (groups: name, digest), else None."""
+    if h.command not in ('GET', 'HEAD'):
+        return None
+    return BLOB_GET.match(urllib.parse.urlsplit(h.path).path)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -81,6 +104,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, fmt, *a):  # requests are logged in our own format
         pass
+
+    def log(self, line):
+        """Logs line, tagged AUTH when this request carried an Authorization header."""
+        log(line + (' AUTH' if self.had_auth else ''))
 
     def request_body(self):
         """Yields the client's request body in pieces (Content-Length or chunked), throttled."""
@@ -147,7 +174,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if self.command != 'HEAD':  # a HEAD answer has headers only
                 self.wfile.write(body)
             self.drain_body()
-            log('TOKEN %s %d' % (scopes, 200 if ok else 401))
+            self.log('TOKEN %s %d' % (scopes, 200 if ok else 401))
             return False
         m = re.match(r'^/v2/(.+?)/(blobs|manifests|tags)/', url.path)
         need = None
@@ -173,7 +200,31 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.command != 'HEAD':  # a HEAD answer has headers only
             self.wfile.write(body)
         self.drain_body()
-        log('%s %s 401 0 %d' % (self.command, self.path, len(body)))
+        self.log('%s %s 401 0 %d' % (self.command, self.path, len(body)))
+        return False
+
+    def challenge_gate(self):
+        """With --challenge-blobs: 401 with a Bearer challenge for blobs and tokens; True otherwise."""
+        url = urllib.parse.urlsplit(self.path)
+        m = blob_path(self)
+        if url.path != '/token' and not m:
+            return True
+        body = b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}'
+        self.send_response_only(401)
+        if m:
+            self.send_header('WWW-Authenticate', 'Bearer realm="http://%s/token",service="foreign",scope="repository:%s:pull"'
+                             % (self.headers.get('Host'), m.group(1)))
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        if self.command != 'HEAD':
+            self.wfile.write(body)
+        self.drain_body()
+        if m:
+            self.log('%s %s 401 0 %d CHALLENGED' % (self.command, self.path, len(body)))
+        else:
+            scopes = ' '.join(urllib.parse.parse_qs(url.query).get('scope', [])) or '-'
+            self.log('TOKEN %s 401' % scopes)
         return False
 
     def drain_body(self):
@@ -187,7 +238,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def forward(self):
         self.sent_up = 0
+        self.had_auth = 'Authorization' in self.headers
         if args.bearer and not self.bearer_gate():
+            return
+        if args.challenge_blobs and not self.challenge_gate():
             return
         if args.fail_once:
             key = (self.command, urllib.parse.urlsplit(self.path).path)
@@ -204,14 +258,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 if self.command != 'HEAD':  # a HEAD answer has headers only
                     self.wfile.write(body)
                 self.drain_body()
-                log('%s %s 503 0 %d INJECTED' % (self.command, self.path, len(body)))
+                self.log('%s %s 503 0 %d INJECTED' % (self.command, self.path, len(body)))
                 return
-        if args.redirect_blobs and method_is_blob_get(self):
+        if args.redirect_blobs and blob_path(self):
             self.send_response_only(307)
-            self.send_header('Location', 'http://%s:%d%s' % (args.upstream_host, args.upstream_port, self.path))
+            self.send_header('Location', 'http://%s%s' % (args.redirect_to or args.upstream, self.path))
             self.send_header('Content-Length', '0')
             self.end_headers()
-            log('%s %s 307 0 0 REDIRECTED' % (self.command, self.path))
+            self.log('%s %s 307 0 0 REDIRECTED' % (self.command, self.path))
             return
         method = self.command
         has_body = ('Content-Length' in self.headers and self.headers['Content-Length'] != '0') or \
@@ -227,8 +281,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if chunked_up:
                 up.putheader('Transfer-Encoding', 'chunked')
             up.endheaders()
+            cut = False
+            if has_body and args.cut_upload_once and method in ('PATCH', 'PUT') and \
+                    int(self.headers.get('Content-Length') or 0) > PIECE:
+                global cut_done
+                with cut_lock:
+                    cut, cut_done = not cut_done, True
             if has_body:
                 for data in self.request_body():
+                    if cut:  # one piece (64 KiB) went up: drop both connections, answer nothing
+                        up.send(data)
+                        up.close()
+                        self.close_connection = True
+                        try:
+                            self.connection.shutdown(socket.SHUT_RDWR)
+                        except OSError:
+                            pass
+                        self.log('%s %s CUT %d 0' % (method, self.path, self.sent_up))
+                        return
                     if chunked_up:
                         up.send(b'%x\r\n' % len(data) + data + b'\r\n')
                     else:
@@ -237,7 +307,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     up.send(b'0\r\n\r\n')
             resp = up.getresponse()
         except (ConnectionError, OSError) as e:
-            log('%s %s ERROR %d 0 %s' % (method, self.path, self.sent_up, e))
+            self.log('%s %s ERROR %d 0 %s' % (method, self.path, self.sent_up, e))
             self.close_connection = True
             up.close()
             return
@@ -246,7 +316,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         mode = current_mode()
         m = BLOB_GET.match(urllib.parse.urlsplit(self.path).path)
         corrupt = (method == 'GET' and m and status in (200, 206) and mode == 'corrupt' and
-                   (not args.corrupt_digest or m.group(1) in args.corrupt_digest))
+                   (not args.corrupt_digest or m.group(2) in args.corrupt_digest))
+        oversize = method == 'GET' and m and status in (200, 206) and mode == 'oversize'
+        foreign = args.foreign_uploads and method == 'POST' and status == 202 and \
+            UPLOADS.match(urllib.parse.urlsplit(self.path).path)
         self.send_response_only(status, resp.reason)
         length = resp.getheader('Content-Length')
         for k, v in resp.getheaders():
@@ -256,10 +329,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if lk == 'location':
                 v = v.replace('//%s:%d' % (args.upstream_host, args.upstream_port),
                               '//%s' % self.headers.get('Host', '127.0.0.1:%d' % self.server.server_port))
+                if foreign:
+                    v = re.sub(r'^(https?://[^/]*)?', 'http://' + args.foreign_uploads, v, count=1)
             self.send_header(k, v)
         no_body = method == 'HEAD' or status in (204, 304) or 100 <= status < 200
         chunked_down = False
-        if length is not None:
+        if length is not None and not oversize:
             self.send_header('Content-Length', length)
         elif not no_body:
             self.send_header('Transfer-Encoding', 'chunked')
@@ -283,14 +358,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         self.wfile.write(b'%x\r\n' % len(data) + data + b'\r\n')
                     else:
                         self.wfile.write(data)
+                if oversize:
+                    extra = b'\0' * PIECE
+                    for _ in range(1024 * 1024 // PIECE):
+                        sent_down += len(extra)
+                        self.wfile.write(b'%x\r\n' % len(extra) + extra + b'\r\n')
                 if chunked_down:
                     self.wfile.write(b'0\r\n\r\n')
                 self.wfile.flush()
             except (ConnectionError, OSError):
                 self.close_connection = True
         up.close()
-        log('%s %s %d %d %d%s' % (method, self.path, status, self.sent_up, sent_down,
-                                  ' CORRUPTED' if corrupt else ''))
+        self.log('%s %s %d %d %d%s%s%s' % (method, self.path, status, self.sent_up, sent_down,
+                                         ' CORRUPTED' if corrupt else '', ' OVERSIZED' if oversize else '',
+                                         ' FOREIGN' if foreign else ''))
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = forward
 
@@ -306,12 +387,16 @@ def main():
     p.add_argument('--upstream', required=True)
     p.add_argument('--port-file', required=True)
     p.add_argument('--log', required=True)
-    p.add_argument('--mode', default='pass', choices=['pass', 'corrupt'])
+    p.add_argument('--mode', default='pass', choices=['pass', 'corrupt', 'oversize'])
     p.add_argument('--mode-file')
     p.add_argument('--corrupt-digest', action='append', default=[])
     p.add_argument('--throttle', type=float, default=0)
     p.add_argument('--redirect-blobs', action='store_true')
     p.add_argument('--fail-once', action='store_true')
+    p.add_argument('--redirect-to')
+    p.add_argument('--foreign-uploads')
+    p.add_argument('--challenge-blobs', action='store_true')
+    p.add_argument('--cut-upload-once', action='store_true')
     p.add_argument('--bearer')
     p.add_argument('--tokens-file')
     args = p.parse_args()
