@@ -510,6 +510,11 @@ int reg_perform(struct reg_client *c, struct reg_request *req, struct reg_respon
 
 int reg_status_error(struct reg_client *c, const struct reg_request *req, const struct reg_response *resp,
                      struct ib_error *err) {
+  if (resp->status == 401 && !resp->from_registry)
+    return ib_fail(err, -EACCES,
+                   "%s: %s: another host (a redirect or upload Location) asked for credentials; rtctl sends "
+                   "them to %s only",
+                   c->registry, req->what, c->registry);
   if (resp->status == 401 && !c->cred.user)
     return ib_fail(err, -EACCES, "%s: %s: authentication required (run: rtctl login %s)", c->registry, req->what,
                    c->registry);
