@@ -17,6 +17,7 @@
 #define REG_ARTIFACT_RUNTIMEJS "application/vnd.runtimejs.image.v1"
 #define REG_MT_RUNTIMEJS_CONFIG "application/vnd.runtimejs.image.config.v1+json"
 #define REG_MT_RUNTIMEJS_KERNEL "application/vnd.runtimejs.kernel.v1.elf"
+#define REG_MT_RUNTIMEJS_KERNEL_GZ "application/vnd.runtimejs.kernel.v1.elf+gzip"
 #define REG_MT_RUNTIMEJS_INITRD "application/vnd.runtimejs.initrd.v1.cpio"
 
 #define REG_ANN_TITLE "org.opencontainers.image.title"

@@ -71,14 +71,15 @@ static int npm_install_if_needed(const struct ib_app *app, struct ib_error *err)
 
 static void print_summary(FILE *out, const struct ib_app *app, const struct store_image *img, size_t files,
                           const char *tag) {
-  char is[32], ks[32], ts[32];
+  char is[32], ks[32], kl[32], ts[32];
   rtctl_format_size(img->initrd_size, is, sizeof is);
   rtctl_format_size(img->kernel_size, ks, sizeof ks);
-  rtctl_format_size(img->initrd_size + img->kernel_size, ts, sizeof ts);
+  rtctl_format_size(img->kernel_layer_size, kl, sizeof kl);
+  rtctl_format_size(img->initrd_size + img->kernel_layer_size, ts, sizeof ts);
   fprintf(out, "Built %s:%s (also %s:latest), main %s\n", app->config.name, tag, app->config.name, app->config.main);
   fprintf(out, "  initrd  %10s  %zu entries\n", is, files);
-  fprintf(out, "  kernel  %10s  %s\n", ks, img->kernel_path);
-  fprintf(out, "  total   %10s\n", ts);
+  fprintf(out, "  kernel  %10s  %s (%s compressed in the image)\n", ks, img->kernel_path, kl);
+  fprintf(out, "  total   %10s  to push or pull\n", ts);
   fprintf(out, "Digest: %s\n", img->digest);
 }
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "kernel_blob.h"
 #include "parse_options.h"
 #include "reference.h"
 #include "rtctl.h"
@@ -47,7 +48,9 @@ int cmd_rmi(int argc, char **argv) {
   }
   size_t blobs = 0;
   uint64_t bytes = 0;
-  if (removed && oci_layout_gc(&l, &blobs, &bytes, &err) < 0) {
+  int gc = removed ? oci_layout_gc(&l, &blobs, &bytes, &err) : 0;
+  if (gc == 0 && removed) bytes += kernel_blob_prune(&l); /* unpacked kernels of deleted layers */
+  if (gc < 0) {
     rtctl_error("rmi", "%s", err.msg);
     rc = RTCTL_EXIT_FAILURE;
   } else if (blobs) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fs_util.h"
+#include "kernel_blob.h"
 #include "manifest.h"
 #include "media_types.h"
 #include "reference.h"
@@ -86,7 +87,7 @@ static char *created_of_same_content(const struct oci_layout *l, const char *con
     if (!d->artifact_type || strcmp(d->artifact_type, REG_ARTIFACT_RUNTIMEJS) != 0) continue;
     if (oci_layout_read_blob(l, d->digest, &text, &len, &ignored) < 0) continue;
     if (reg_manifest_parse(text, len, &m, &ignored) == 0) {
-      const struct reg_descriptor *k = reg_manifest_layer(&m, REG_MT_RUNTIMEJS_KERNEL);
+      const struct reg_descriptor *k = reg_manifest_layer(&m, REG_MT_RUNTIMEJS_KERNEL_GZ);
       const struct reg_descriptor *r = reg_manifest_layer(&m, REG_MT_RUNTIMEJS_INITRD);
       const char *created = reg_annotations_get(&m.annotations, REG_ANN_CREATED);
       if (k && r && created && strcmp(m.config.digest, config_digest) == 0 && strcmp(k->digest, kernel_digest) == 0 &&
@@ -131,13 +132,14 @@ int store_commit(struct store_txn *txn, const char *name, const char *version, c
                  const char *config_json, const char *kernel_path, struct store_image *out, struct ib_error *err) {
   memset(out, 0, sizeof *out);
   const struct oci_layout *l = &txn->layout;
-  char initrd_digest[IB_DIGEST_LEN + 1], config_digest[IB_DIGEST_LEN + 1], kernel_digest[IB_DIGEST_LEN + 1];
+  char initrd_digest[IB_DIGEST_LEN + 1], config_digest[IB_DIGEST_LEN + 1];
   char manifest_digest[IB_DIGEST_LEN + 1], created[32];
-  uint64_t initrd_size = 0, kernel_size = 0, config_size = strlen(config_json);
+  uint64_t initrd_size = 0, config_size = strlen(config_json);
+  struct kernel_blob kb;
   int rc = oci_layout_adopt_file(l, txn->initrd_path, initrd_digest, &initrd_size, err);
   if (rc == 0) rc = oci_layout_put_buffer(l, config_json, config_size, config_digest, err);
-  if (rc == 0) rc = oci_layout_put_file(l, kernel_path, kernel_digest, &kernel_size, err);
-  if (rc == 0) rc = store_created_time(l, config_digest, kernel_digest, initrd_digest, created, err);
+  if (rc == 0) rc = kernel_blob_put(l, kernel_path, &kb, err);
+  if (rc == 0) rc = store_created_time(l, config_digest, kb.layer_digest, initrd_digest, created, err);
   if (rc < 0) {
     store_abort(txn);
     return rc;
@@ -145,13 +147,14 @@ int store_commit(struct store_txn *txn, const char *name, const char *version, c
 
   struct reg_descriptor config, kernel, initrd, manifest_desc;
   set_blob(&config, REG_MT_RUNTIMEJS_CONFIG, config_digest, config_size);
-  set_blob(&kernel, REG_MT_RUNTIMEJS_KERNEL, kernel_digest, kernel_size);
+  set_blob(&kernel, REG_MT_RUNTIMEJS_KERNEL_GZ, kb.layer_digest, kb.layer_size);
+  reg_annotations_set(&kernel.annotations, KERNEL_ELF_DIGEST_ANNOTATION, kb.elf_digest);
   set_blob(&initrd, REG_MT_RUNTIMEJS_INITRD, initrd_digest, initrd_size);
   struct reg_manifest m;
   reg_manifest_init(&m, REG_ARTIFACT_RUNTIMEJS, &config);
   reg_manifest_add_layer(&m, &kernel);
   reg_manifest_add_layer(&m, &initrd);
-  char *kernel_version = ib_strfmt("%s+%.12s", RUNTIMEJS_VERSION, kernel_digest + 7);
+  char *kernel_version = ib_strfmt("%s+%.12s", RUNTIMEJS_VERSION, kb.elf_digest + 7);
   reg_annotations_set(&m.annotations, REG_ANN_TITLE, name);
   reg_annotations_set(&m.annotations, REG_ANN_VERSION, version);
   reg_annotations_set(&m.annotations, REG_ANN_KERNEL_VERSION, kernel_version);
@@ -174,8 +177,9 @@ int store_commit(struct store_txn *txn, const char *name, const char *version, c
     out->initrd_path = oci_layout_blob_path(l, initrd_digest);
     out->config_path = oci_layout_blob_path(l, config_digest);
     out->kernel_path = ib_xstrdup(kernel_path);
-    memcpy(out->kernel_digest, kernel_digest, sizeof out->kernel_digest);
-    out->kernel_size = kernel_size;
+    memcpy(out->kernel_digest, kb.elf_digest, sizeof out->kernel_digest);
+    out->kernel_size = kb.elf_size;
+    out->kernel_layer_size = kb.layer_size;
     out->initrd_size = initrd_size;
     out->config_size = config_size;
     out->created = ib_xstrdup(created);
@@ -202,10 +206,13 @@ static int image_from_manifest(const struct oci_layout *l, const char *ref, cons
   rc = reg_manifest_parse(text, len, &m, &why);
   free(text);
   if (rc < 0) return ib_fail(err, rc, "%s: %s", ref, why.msg);
-  const struct reg_descriptor *k = reg_manifest_layer(&m, REG_MT_RUNTIMEJS_KERNEL);
+  const struct reg_descriptor *k = reg_manifest_layer(&m, REG_MT_RUNTIMEJS_KERNEL_GZ);
   const struct reg_descriptor *r = reg_manifest_layer(&m, REG_MT_RUNTIMEJS_INITRD);
-  if (!m.artifact_type || strcmp(m.artifact_type, REG_ARTIFACT_RUNTIMEJS) != 0 ||
-      strcmp(m.config.media_type, REG_MT_RUNTIMEJS_CONFIG) != 0 || !k || !r)
+  const char *elf_digest = k ? reg_annotations_get(&k->annotations, KERNEL_ELF_DIGEST_ANNOTATION) : NULL;
+  if (rc == 0 && k && !elf_digest)
+    rc = ib_fail(err, -EINVAL, "%s: the kernel layer has no %s annotation", ref, KERNEL_ELF_DIGEST_ANNOTATION);
+  if (rc == 0 && (!m.artifact_type || strcmp(m.artifact_type, REG_ARTIFACT_RUNTIMEJS) != 0 ||
+      strcmp(m.config.media_type, REG_MT_RUNTIMEJS_CONFIG) != 0 || !k || !r))
     rc = ib_fail(err, -EINVAL, "%s: not a Runtime.JS image (artifactType %s)", ref,
                  m.artifact_type ? m.artifact_type : "none");
   const struct reg_descriptor *blobs[] = {&m.config, k, r};
@@ -213,12 +220,12 @@ static int image_from_manifest(const struct oci_layout *l, const char *ref, cons
     if (!oci_layout_has_blob(l, blobs[i]->digest, blobs[i]->size))
       rc = ib_fail(err, -ENOENT, "%s: blob %s is missing from the store (pull or build it again)", ref,
                    blobs[i]->digest);
+  if (rc == 0) rc = kernel_blob_unpacked(l, k->digest, elf_digest, &img->kernel_path, &img->kernel_size, err);
   if (rc == 0) {
     img->config_path = oci_layout_blob_path(l, m.config.digest);
-    img->kernel_path = oci_layout_blob_path(l, k->digest);
     img->initrd_path = oci_layout_blob_path(l, r->digest);
-    memcpy(img->kernel_digest, k->digest, sizeof img->kernel_digest);
-    img->kernel_size = k->size;
+    snprintf(img->kernel_digest, sizeof img->kernel_digest, "%s", elf_digest);
+    img->kernel_layer_size = k->size;
     img->initrd_size = r->size;
     img->config_size = m.config.size;
     const char *created = reg_annotations_get(&m.annotations, REG_ANN_CREATED);

@@ -1,8 +1,8 @@
 /* The local image store: an OCI image layout under $XDG_DATA_HOME/runtimejs/oci (default
  * ~/.local/share/runtimejs/oci), see registry/oci_layout.h. An image is an OCI artifact
  * (registry/media_types.h): a manifest whose config blob is runtime.json and whose layers are
- * the kernel and the initrd. The kernel is copied into the store, so an image is whole by
- * itself: it boots with its own kernel wherever it is pulled to.
+ * the kernel (compressed, kernel_blob.h) and the initrd. The kernel is copied into the store,
+ * so an image is whole by itself: it boots with its own kernel wherever it is pulled to.
  *
  * References are filed in index.json as "NAME:TAG" for built images and as
  * "HOST[:PORT]/REPO:TAG" for pulled ones. The image digest is the manifest's digest. */
@@ -21,9 +21,10 @@ struct store_image {
   char digest[IB_DIGEST_LEN + 1];
   char *initrd_path; /* the blobs in the store */
   char *config_path;
-  char *kernel_path; /* the kernel blob, or after a build the kernel file it was copied from */
+  char *kernel_path; /* the unpacked kernel, or after a build the kernel file it was copied from */
   char kernel_digest[IB_DIGEST_LEN + 1];
-  uint64_t kernel_size, initrd_size, config_size;
+  uint64_t kernel_size, initrd_size, config_size; /* kernel_size: the ELF's */
+  uint64_t kernel_layer_size;                      /* the kernel's compressed layer */
   char *created;     /* the org.opencontainers.image.created annotation, or NULL */
 };
 

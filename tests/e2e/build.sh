@@ -34,6 +34,14 @@ out2=$("$RTCTL" build .)
 initrd=$(layer "$d1" application/vnd.runtimejs.initrd.v1.cpio)
 names=$(cpio_names "$initrd")
 [ "$names" = "$(printf 'app\napp/.rtignore\napp/index.js\napp/package.json\nruntime.json')" ] || fail "initrd names: $names"
+# The kernel layer: gzip of the kernel, annotated with the kernel's own digest; its unpacked
+# copy beside the layout is what QEMU boots.
+kernel_layer=$(layer "$d1" application/vnd.runtimejs.kernel.v1.elf+gzip)
+cmp -s <(gunzip -c "$kernel_layer") "$RUNTIMEJS_KERNEL" || fail "the kernel layer does not unpack to the kernel"
+ksha=$(sha256sum < "$RUNTIMEJS_KERNEL" | cut -d' ' -f1)
+[ "$(jq -r '.layers[] | select(.mediaType | endswith("+gzip")) | .annotations["io.runtimejs.kernel.elf.digest"]' "$(blob "$d1")")" = "sha256:$ksha" ] ||
+  fail "kernel layer annotation"
+cmp -s "$oci/.kernels/$ksha" "$RUNTIMEJS_KERNEL" || fail "no unpacked kernel in the store"
 echo 'console.log(2)' > index.js
 [ "$(digest_of "$("$RTCTL" build)")" != "$d1" ] || fail "a changed file kept the digest"
 
