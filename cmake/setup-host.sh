@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build python3 dpkg-dev ccache pkg-config cpio
-  # node's gyp files link these into the V8 host tools (mksnapshot, torque)
+  # node's gyp files link these into the V8 host tools (mksnapshot, torque); rtctl links zlib
   zlib1g-dev libuv1-dev libc-ares-dev libnghttp2-dev libhttp-parser-dev libbrotli-dev
   qemu-system-x86 qemu-utils grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools ovmf
   libarchive-dev libcurl4-openssl-dev libjansson-dev libssl-dev
