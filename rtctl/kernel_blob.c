@@ -15,6 +15,7 @@
 #define CHUNK (1u << 16)
 #define GZIP_WINDOW (15 + 16) /* zlib: a gzip wrapper */
 #define LEVEL 6
+#define ELF_MAX (1ull << 30) /* a pulled layer that unpacks to more is refused (a gzip bomb) */
 
 static char *kernels_dir(const struct oci_layout *l) {
   return ib_strfmt("%s/.kernels", l->root);
@@ -154,8 +155,11 @@ int kernel_blob_unpacked(const struct oci_layout *l, const char *layer_digest, c
   }
   if (rc == 0 && !(in = gzopen(blob, "rb"))) rc = ib_fail(err, -errno, "%s: %s", blob, strerror(errno));
   unsigned char *buf = ib_xmalloc(CHUNK);
+  uint64_t total = 0;
   while (rc == 0) {
     int n = gzread(in, buf, CHUNK);
+    if (n > 0 && (total += (uint64_t)n) > ELF_MAX)
+      rc = ib_fail(err, -EFBIG, "kernel layer %s: unpacks to more than %llu MiB", layer_digest, ELF_MAX >> 20);
     if (n < 0) {
       int zerr;
       rc = ib_fail(err, -EBADMSG, "kernel layer %s: %s", layer_digest, gzerror(in, &zerr));
