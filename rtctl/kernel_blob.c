@@ -49,7 +49,8 @@ static bool known_layer(const struct oci_layout *l, struct kernel_blob *k) {
   return ok;
 }
 
-/* gzip of the file at path into a new blob. */
+/* gzip of the file at path into a new blob; the bytes compressed must be the ELF whose digest
+ * k holds (the file may change between two reads while a kernel is being rebuilt). */
 static int compress_into_store(const struct oci_layout *l, const char *path, struct kernel_blob *k,
                                struct ib_error *err) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -60,6 +61,7 @@ static int compress_into_store(const struct oci_layout *l, const char *path, str
   if (rc == 0 && deflateInit2(&z, LEVEL, Z_DEFLATED, GZIP_WINDOW, 8, Z_DEFAULT_STRATEGY) != Z_OK)
     rc = ib_fail(err, -ENOMEM, "zlib: cannot start compressing");
   unsigned char *in = ib_xmalloc(CHUNK), *out = ib_xmalloc(CHUNK);
+  struct ib_hasher *h = ib_hasher_new();
   for (int flush = Z_NO_FLUSH; rc == 0 && flush != Z_FINISH;) {
     ssize_t got = read(fd, in, CHUNK);
     if (got < 0 && errno == EINTR) continue;
@@ -67,6 +69,7 @@ static int compress_into_store(const struct oci_layout *l, const char *path, str
       rc = ib_fail(err, -errno, "%s: %s", path, strerror(errno));
       break;
     }
+    ib_hasher_update(h, in, (size_t)got);
     flush = got == 0 ? Z_FINISH : Z_NO_FLUSH;
     z.next_in = in;
     z.avail_in = (uInt)got;
@@ -81,6 +84,10 @@ static int compress_into_store(const struct oci_layout *l, const char *path, str
   free(in);
   free(out);
   close(fd);
+  char read_digest[IB_DIGEST_LEN + 1];
+  ib_hasher_final(h, read_digest); /* frees h */
+  if (rc == 0 && strcmp(read_digest, k->elf_digest) != 0)
+    rc = ib_fail(err, -EAGAIN, "%s changed while stored: build again", path);
   if (rc == 0) {
     k->layer_size = w.size;
     return oci_blob_writer_commit(&w, NULL, -1, k->layer_digest, err);
@@ -89,13 +96,24 @@ static int compress_into_store(const struct oci_layout *l, const char *path, str
   return rc;
 }
 
-/* Copies src to the unpacked ELF's place through a temporary file (read-only once there). */
+/* Moves a verified temporary file to the unpacked ELF's place, read-only, on disk first (a
+ * crash leaves the whole ELF or none). */
 static int install_elf(const struct oci_layout *l, const char *elf_digest, const char *tmp, struct ib_error *err) {
   char *dst = elf_path(l, elf_digest);
-  int rc = 0;
-  if (chmod(tmp, 0444) != 0 || rename(tmp, dst) != 0) rc = ib_fail(err, -errno, "%s: %s", dst, strerror(errno));
+  int rc = 0, fd = open(tmp, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || fsync(fd) != 0 || chmod(tmp, 0444) != 0 || rename(tmp, dst) != 0)
+    rc = ib_fail(err, -errno, "%s: %s", dst, strerror(errno));
+  if (fd >= 0) close(fd);
   free(dst);
   return rc;
+}
+
+/* A temporary file in the layout's .tmp (emptied by its garbage collection if we are killed). */
+static int make_temp(const struct oci_layout *l, char **tmp, struct ib_error *err) {
+  *tmp = ib_strfmt("%s/.tmp/elf.XXXXXX", l->root);
+  int fd = mkostemp(*tmp, O_CLOEXEC);
+  if (fd < 0) return ib_fail(err, -errno, "%s: %s", *tmp, strerror(errno));
+  return fd;
 }
 
 int kernel_blob_put(const struct oci_layout *l, const char *path, struct kernel_blob *k, struct ib_error *err) {
@@ -117,9 +135,9 @@ int kernel_blob_put(const struct oci_layout *l, const char *path, struct kernel_
   bool have = stat(elf, &st) == 0 && (uint64_t)st.st_size == k->elf_size;
   free(elf);
   if (have) return 0;
-  char *tmp = ib_strfmt("%s/.kernels/elf.XXXXXX", l->root);
-  int fd = mkostemp(tmp, O_CLOEXEC);
-  if (fd < 0) rc = ib_fail(err, -errno, "%s: %s", tmp, strerror(errno));
+  char *tmp;
+  int fd = make_temp(l, &tmp, err);
+  if (fd < 0) rc = fd;
   else close(fd);
   if (rc == 0) rc = ib_copy_file(path, tmp, err);
   /* The copy is checked: the build's kernel file may have changed meanwhile. */
@@ -146,12 +164,12 @@ int kernel_blob_unpacked(const struct oci_layout *l, const char *layer_digest, c
   int rc = ib_mkdir_p(dir, err);
   free(dir);
   char *blob = oci_layout_blob_path(l, layer_digest);
-  char *tmp = ib_strfmt("%s/.kernels/elf.XXXXXX", l->root);
+  char *tmp = NULL;
   gzFile in = NULL;
   int out = -1;
   if (rc == 0) {
-    out = mkostemp(tmp, O_CLOEXEC);
-    if (out < 0) rc = ib_fail(err, -errno, "%s: %s", tmp, strerror(errno));
+    out = make_temp(l, &tmp, err);
+    if (out < 0) rc = out;
   }
   if (rc == 0 && !(in = gzopen(blob, "rb"))) rc = ib_fail(err, -errno, "%s: %s", blob, strerror(errno));
   unsigned char *buf = ib_xmalloc(CHUNK);
@@ -180,12 +198,13 @@ int kernel_blob_unpacked(const struct oci_layout *l, const char *layer_digest, c
   if (rc == 0 && strcmp(got, elf_digest) != 0)
     rc = ib_fail(err, -EBADMSG, "kernel layer %s: unpacks to %s, not the %s its manifest names", layer_digest, got,
                  elf_digest);
-  if (rc == 0) rc = install_elf(l, elf_digest, tmp, err);
+  /* The map first: a prune running meanwhile sees the ELF's layer and keeps it. */
   char *map = map_path(l, elf_digest);
   if (rc == 0) rc = ib_write_file_atomic(map, layer_digest, IB_DIGEST_LEN, err);
   free(map);
+  if (rc == 0) rc = install_elf(l, elf_digest, tmp, err);
   if (rc < 0) {
-    unlink(tmp);
+    if (tmp) unlink(tmp);
     free(*path);
     *path = NULL;
   }

@@ -6,8 +6,9 @@
  *   ROOT/.kernels/HEX        the ELF whose sha256 is HEX (read-only)
  *   ROOT/.kernels/HEX.layer  the digest of its compressed layer: a kernel is compressed once
  *
- * Compression is deterministic (zlib level 6, gzip header without name or time), so equal
- * kernels give equal layers and equal image digests. */
+ * Compression is deterministic for a given zlib (level 6, gzip header without name or time):
+ * equal kernels give equal layers and image digests with the same zlib (another deflate, such
+ * as zlib-ng, may compress differently). */
 #ifndef RTCTL_KERNEL_BLOB_H
 #define RTCTL_KERNEL_BLOB_H
 

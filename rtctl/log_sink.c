@@ -60,6 +60,11 @@ static void kernel_line(struct log_sink *s) {
   struct log_entry e = {.time_us = time_now_us(), .kernel = true, .message = s->line};
   char *json = log_entry_to_json(&e);
   store(s, json);
+  if (s->echo && !s->show_kernel && strcmp(s->line, LOG_CHANNEL_MISSING_LINE) == 0) {
+    /* The app's output comes on the console from now on: show it rather than hide it. */
+    rtctl_error("run", "the guest found no log channel: showing its console");
+    s->show_kernel = true;
+  }
   if (s->echo && s->show_kernel) {
     show(s, &e, s->format.json ? stdout : stderr);
     free(json);

@@ -14,7 +14,7 @@ static bool channel;
 void app_log_init(void) {
   channel = virtio_console_init();
   if (channel) kprintf("log: isolate logs on virtio-console (%s)\n", virtio_console_transport());
-  else kprintf("log: no virtio-console: isolate logs on the serial console\n");
+  else kprintf("%s\n", LOG_CHANNEL_MISSING_LINE);
 }
 
 static void send_record(enum log_record_type type, const char *name, enum log_level level, const char *message,

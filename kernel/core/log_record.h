@@ -10,6 +10,9 @@
 #include <stdint.h>
 
 #define LOG_RECORD_MAGIC "RTJL"
+/* The kernel's console line saying isolate logs come as plain serial lines instead: rtctl
+ * then shows the console (the app's output is there). */
+#define LOG_CHANNEL_MISSING_LINE "log: no virtio-console: isolate logs on the serial console"
 #define LOG_RECORD_VERSION 1
 #define LOG_RECORD_HEADER_SIZE 20
 #define LOG_RECORD_MESSAGE_MAX (1u << 20) /* longer messages are cut */

@@ -176,6 +176,11 @@ int virtio_queue_setup(struct virtio_device *v, struct virtq *q, uint16_t index,
   return 0;
 }
 
+void virtio_reset(struct virtio_device *v) {
+  set_status(v, 0);
+  for (unsigned i = 0; v->modern && get_status(v) != 0 && i < 1000000; i++) cpu_pause();
+}
+
 void virtio_driver_ok(struct virtio_device *v) {
   uint8_t s = ST_ACKNOWLEDGE | ST_DRIVER | ST_DRIVER_OK;
   set_status(v, v->modern ? (uint8_t)(s | ST_FEATURES_OK) : s);

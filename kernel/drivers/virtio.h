@@ -65,6 +65,9 @@ int virtio_init(struct virtio_device *v, const struct pci_device *d, uint64_t wa
 /* Sets up queue `index` with at most `max_size` entries (pages from the page allocator). */
 int virtio_queue_setup(struct virtio_device *v, struct virtq *q, uint16_t index, uint16_t max_size);
 
+/* Resets the device: it stops using our queues and buffers. */
+void virtio_reset(struct virtio_device *v);
+
 /* Tells the device the driver is ready: queues may be used from now on. */
 void virtio_driver_ok(struct virtio_device *v);
 

@@ -17,11 +17,14 @@
 #define CONTROL_TRANSMITQ 3
 #define LOG_PORT 1           /* rtctl puts the log channel there (a virtserialport, nr=1) */
 #define LOG_PORT_TRANSMITQ (2 * LOG_PORT + 3)
-#define MAX_SLOTS 64         /* 4 KiB each: 256 KiB in flight at most */
+#define MAX_SLOTS 64         /* 4 KiB each: 256 KiB in flight (legacy: the device's queue size) */
 #define SLOT_SIZE PAGE_SIZE
+#define RFLAGS_IF (1ull << 9)
 #define CONTROL_BUFS 8
 #define CONTROL_BUF_SIZE 128 /* a control message, with a port name after it */
-#define HANDSHAKE_NS 1000000000ull
+#define HANDSHAKE_NS 2000000000ull
+#define NAME_WAIT_NS 200000000ull /* after PORT_ADD: PORT_NAME comes once the port is ready */
+#define LOG_PORT_NAME "runtimejs.log"
 #define WAIT_NS 200000ull    /* between looks at a full transmit queue */
 
 /* Control messages (MULTIPORT): events of the virtio spec, 5.3.6.2. */
@@ -42,10 +45,17 @@ static struct mutex lock;
 static bool present, multiport, port_added;
 static char port_name[CONTROL_BUF_SIZE];
 
-static bool match(const struct pci_device *d, void *ctx) {
-  if (!virtio_pci_match(d, VIRTIO_TYPE_CONSOLE, TRANSITIONAL_ID)) return false;
-  *(struct pci_device *)ctx = *d;
-  return true;
+#define MAX_DEVICES 4
+struct candidates {
+  struct pci_device d[MAX_DEVICES];
+  unsigned count;
+};
+
+/* Every virtio-console: the log port may be on any of them. */
+static bool collect(const struct pci_device *d, void *ctx) {
+  struct candidates *c = ctx;
+  if (virtio_pci_match(d, VIRTIO_TYPE_CONSOLE, TRANSITIONAL_ID) && c->count < MAX_DEVICES) c->d[c->count++] = *d;
+  return false;
 }
 
 static void *alloc_pages(uint64_t n) {
@@ -73,11 +83,14 @@ static bool control_send(uint32_t id, uint16_t event, uint16_t value) {
   return true;
 }
 
-/* Handles what the device said on the control queue; buffers go back to it. */
+/* Handles what the device said on the control queue; buffers go back to it. Other ports'
+ * PORT_ADDs are left unanswered (declining one makes QEMU print a "guest failure"). */
 static void control_poll(void) {
   uint16_t id;
   uint32_t len;
+  bool returned = false;
   while (virtq_take_used(&ctrl_rx, &id, &len)) {
+    returned = true;
     uint64_t addr = ctrl_rx.desc[id].addr;
     const struct control *m = (const struct control *)addr;
     if (len >= sizeof *m && m->id == LOG_PORT) {
@@ -90,42 +103,41 @@ static void control_poll(void) {
         memcpy(port_name, (const char *)(m + 1), n);
         port_name[n] = '\0';
       }
-    } else if (len >= sizeof *m && m->event == PORT_ADD) {
-      control_send(m->id, PORT_READY, 0); /* not ours: declined */
     }
     virtq_add(&ctrl_rx, addr, CONTROL_BUF_SIZE, true);
   }
-  virtq_kick(&dev, &ctrl_rx);
+  if (returned) virtq_kick(&dev, &ctrl_rx);
 }
 
 /* MULTIPORT: the control queues, DEVICE_READY, then the log port's PORT_ADD and PORT_NAME. */
 static bool handshake(void) {
-  ctrl_mem = alloc_pages(1);
+  if (!ctrl_mem) ctrl_mem = alloc_pages(1);
   if (!ctrl_mem) return false;
   for (unsigned i = 0; i < CONTROL_BUFS; i++)
     virtq_add(&ctrl_rx, (uint64_t)(ctrl_mem + i * CONTROL_BUF_SIZE), CONTROL_BUF_SIZE, true);
   virtio_driver_ok(&dev);
   virtq_kick(&dev, &ctrl_rx);
   if (!control_send(0, DEVICE_READY, 1)) return false;
-  /* The device answers PORT_ADD, then PORT_NAME once told the port is ready; a port without
-   * a name is used all the same, after a short wait for one. */
+  /* The device answers PORT_ADD, then PORT_NAME once told the port is ready. Only port 1
+   * named LOG_PORT_NAME is rtctl's log channel. */
   uint64_t deadline = clock_monotonic_ns() + HANDSHAKE_NS;
   bool short_wait = false;
   while (!port_name[0] && clock_monotonic_ns() < deadline) {
     control_poll();
     if (port_added && !short_wait) {
       short_wait = true;
-      deadline = clock_monotonic_ns() + HANDSHAKE_NS / 20;
+      deadline = clock_monotonic_ns() + NAME_WAIT_NS;
     }
     cpu_pause();
   }
-  return port_added;
+  return port_added && strcmp(port_name, LOG_PORT_NAME) == 0;
 }
 
-bool virtio_console_init(void) {
-  struct pci_device d;
-  if (!pci_scan(match, &d)) return false;
-  if (virtio_init(&dev, &d, F_MULTIPORT, "virtio-console")) return false;
+/* Sets up one device; false (and the device reset) when it has no log port. */
+static bool try_device(const struct pci_device *d) {
+  port_added = false;
+  port_name[0] = '\0';
+  if (virtio_init(&dev, d, F_MULTIPORT, "virtio-console")) return false;
   multiport = dev.features & F_MULTIPORT;
   /* A serial port (MULTIPORT) makes QEMU hold our buffers while the host is not reading; port
    * 0, a console, drops what the host cannot take at once. */
@@ -134,18 +146,32 @@ bool virtio_console_init(void) {
       (multiport && (virtio_queue_setup(&dev, &ctrl_rx, CONTROL_RECEIVEQ, CONTROL_BUFS) ||
                      virtio_queue_setup(&dev, &ctrl_tx, CONTROL_TRANSMITQ, CONTROL_BUFS)))) {
     kprintf("virtio-console: cannot set up the queues\n");
+    virtio_reset(&dev);
+    return false;
+  }
+  if (multiport && !handshake()) {
+    virtio_reset(&dev); /* the device lets go of our buffers */
+    return false;
+  }
+  return true;
+}
+
+bool virtio_console_init(void) {
+  struct candidates c = {0};
+  pci_scan(collect, &c);
+  unsigned i = 0;
+  while (i < c.count && !try_device(&c.d[i])) i++;
+  if (i == c.count) {
+    if (c.count) kprintf("virtio-console: no port %d named %s (rtctl's log channel)\n", LOG_PORT, LOG_PORT_NAME);
     return false;
   }
   slots = alloc_pages(txq.size);
   if (!slots) {
     kprintf("virtio-console: no memory for %u transmit buffers\n", txq.size);
+    virtio_reset(&dev);
     return false;
   }
   mutex_init(&lock, false);
-  if (multiport && !handshake()) {
-    kprintf("virtio-console: no port %d (rtctl's log channel) on the device\n", LOG_PORT);
-    return false;
-  }
   if (!multiport) virtio_driver_ok(&dev);
   present = true;
   return true;
@@ -213,8 +239,15 @@ void virtio_console_write(const struct vcon_chunk *chunks, size_t count) {
 }
 
 bool virtio_console_write_final(const struct vcon_chunk *chunks, size_t count, uint64_t timeout_ns) {
-  if (!present || !mutex_trylock(&lock)) return false;
-  bool ok = write_locked(chunks, count, false, clock_monotonic_ns() + timeout_ns);
+  if (!present) return false;
+  uint64_t deadline = clock_monotonic_ns() + timeout_ns;
+  /* An orderly exit (interrupts on) waits for a writer held up by a slow host; a panic or a
+   * fault (interrupts off) cannot: whoever holds the lock may never run again. */
+  uint64_t flags = irq_save();
+  irq_restore(flags);
+  bool locked = (flags & RFLAGS_IF) ? mutex_lock_until(&lock, deadline) : mutex_trylock(&lock);
+  if (!locked) return false;
+  bool ok = write_locked(chunks, count, false, deadline);
   mutex_unlock(&lock);
   return ok;
 }

@@ -18,8 +18,9 @@ struct vcon_chunk {
 /* Queues the chunks' bytes for the host, in order; one call's bytes are never interleaved
  * with another thread's. */
 void virtio_console_write(const struct vcon_chunk *chunks, size_t count);
-/* The same while the machine ends (maybe from a panic): never sleeps nor waits for the lock;
- * false when the lock is held or no slot freed up within timeout_ns. */
+/* The same while the machine ends: never sleeps; waits for the lock until timeout_ns when
+ * interrupts are on, only tries it from a panic or fault (interrupts off). False when the
+ * lock or a free slot did not come within timeout_ns. */
 bool virtio_console_write_final(const struct vcon_chunk *chunks, size_t count, uint64_t timeout_ns);
 /* Waits until the device has taken every queued byte, giving up after timeout_ns without
  * progress; lock-free, so usable while ending the machine. Returns whether everything went out. */

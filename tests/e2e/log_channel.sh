@@ -7,6 +7,8 @@
 # Then a burst with a slow reader: a 300,000-character record (more than the 64 transmit
 # slots), a NUL byte, 2,000 lines of 1 KB while rtctl's output waits in a full pipe: all of
 # them arrive, none lost (the serial port holds the guest's buffers until the host reads).
+# Other virtio-serial devices and ports do not get in the way; without the device at all rtctl
+# shows the console. isolate.exit(200) comes out as 200.
 source "$(dirname "$0")/lib.sh"
 KERNEL=${2:?usage: $0 RTCTL KERNEL}
 [ -f "$KERNEL" ] || fail "kernel $KERNEL not built (build the 'kernel' target)"
@@ -100,6 +102,45 @@ assert msgs[0] == 'start' and msgs[1] == 'y' * 300000 and msgs[2] == 'a\0b' and 
 assert msgs[3:2003] == ['%05d %s' % (i, 'z' * 1000) for i in range(2000)]
 PY
 [ "$("$RTCTL" logs burst | wc -l)" = 2004 ] || fail "burst: the stored log has $("$RTCTL" logs burst | wc -l) lines"
+
+# Other virtio-serial devices and ports around ours: the kernel finds port 1 named
+# runtimejs.log on whichever device has it, leaves the other ports alone (declining one made
+# QEMU report a guest failure), and the app's line comes through the channel.
+echo "console.log('around');" > index.js
+"$RTCTL" build >/dev/null
+wrapper() { # wrapper NAME EXTRA-ARGS-FIRST EXTRA-ARGS-LAST
+  printf '#!/bin/sh\nexec qemu-system-x86_64 %s "$@" %s\n' "$2" "$3" > "$WORK/$1"; chmod +x "$WORK/$1"; echo "$WORK/$1"
+}
+for w in "$(wrapper q-first '-device virtio-serial-pci,id=vsfirst' '')" \
+         "$(wrapper q-port2 '' '-chardev null,id=c0 -device virtserialport,chardev=c0,nr=2,name=other')"; do
+  set +e
+  out=$(RUNTIMEJS_QEMU=$w timeout 120 "$RTCTL" run 2>"$WORK/err"); rc=$?
+  set -e
+  [ $rc = 0 ] || fail "$(basename "$w"): exit $rc: $(cat "$WORK/err")"
+  [ "$out" = "[burst] around" ] || fail "$(basename "$w"): printed \"$out\": $(cat "$WORK/err")"
+done
+# No log channel at all (a QEMU without the device): rtctl says so and shows the console,
+# where the kernel then prints the app's lines.
+cat > "$WORK/q-none" <<'EOF2'
+#!/bin/sh
+n=$#
+while [ $n -gt 0 ]; do
+  a=$1; shift; n=$((n - 1))
+  case "$a" in
+    -chardev|-device)
+      case "$1" in socket,id=rtlog*|virtio-serial-pci*|virtserialport*) shift; n=$((n - 1)); continue ;; esac ;;
+  esac
+  set -- "$@" "$a"
+done
+exec qemu-system-x86_64 "$@"
+EOF2
+chmod +x "$WORK/q-none"
+set +e
+RUNTIMEJS_QEMU=$WORK/q-none timeout 120 "$RTCTL" run >"$WORK/out" 2>"$WORK/err"; rc=$?
+set -e
+[ $rc = 0 ] || fail "no channel: exit $rc: $(cat "$WORK/err")"
+contains "$(cat "$WORK/err")" "rtctl: run: the guest found no log channel: showing its console"
+contains "$(cat "$WORK/err")" "[kernel] around"
 
 # A status isa-debug-exit cannot carry (7 bits) comes whole through the log channel.
 echo "console.log('bye'); isolate.exit(200);" > index.js

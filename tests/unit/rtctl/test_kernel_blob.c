@@ -1,6 +1,7 @@
 /* The kernel in the store (kernel_blob.c): a deterministic gzip layer, compressed once per
  * kernel, its unpacked copy made again when missing and checked against the ELF's digest,
  * and pruned once its layer is gone. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,20 @@ int main(void) {
   CHECK(kernel_blob_put(&l, elf_file, &b, &err) == 0);
   CHECK_STR(b.layer_digest, a.layer_digest);
   CHECK_EQ(b.layer_size, a.layer_size);
+
+  /* .kernels holds the ELF and its map, nothing else (temporary files live in .tmp). */
+  char *kdir = ib_strfmt("%s/.kernels", root);
+  DIR *d = opendir(kdir);
+  int entries = 0;
+  struct dirent *e;
+  while (d && (e = readdir(d)))
+    if (e->d_name[0] != '.') {
+      entries++;
+      CHECK(strncmp(e->d_name, a.elf_digest + 7, 64) == 0);
+    }
+  if (d) closedir(d);
+  CHECK_EQ(entries, 2);
+  free(kdir);
 
   /* The unpacked copy: there after put; made again from the layer when deleted. */
   char *path = NULL;
