@@ -5,7 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +16,6 @@
 #include "accel.h"
 #include "rtctl.h"
 
-extern char **environ;
 
 #define QEMU_STR2(x) #x
 #define QEMU_STR(x) QEMU_STR2(x)
@@ -71,6 +70,53 @@ const char *qemu_choose_accel(const char *kernel, const char *cmd) {
   accel_choose(qemu_binary(), kernel, false, &choice);
   if (strcmp(choice.accel, "kvm")) rtctl_error(cmd, "%s: falling back to TCG (slow)", choice.reason);
   return choice.accel;
+}
+
+/* fork + exec rather than posix_spawn: the child asks to be killed when we die
+ * (PR_SET_PDEATHSIG), so a QEMU never outlives an rtctl killed with SIGKILL. Returns 0 or an
+ * errno (exec's, reported through a close-on-exec pipe). */
+static int spawn_qemu(const char *qemu, char **argv, int out, int err, int chan, pid_t *pid) {
+  int report[2];
+  if (pipe2(report, O_CLOEXEC) != 0) return errno;
+  pid_t parent = getpid();
+  pid_t child = fork();
+  if (child < 0) {
+    int e = errno;
+    close(report[0]);
+    close(report[1]);
+    return e;
+  }
+  if (child == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(127); /* the parent died before the line above */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+    signal(SIGCHLD, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    if (dup2(out, 1) < 0 || dup2(err, 2) < 0 || dup2(chan, QEMU_LOG_CHANNEL_FD) < 0) {
+      int e = errno;
+      (void)!write(report[1], &e, sizeof e);
+      _exit(127);
+    }
+    execvp(qemu, argv);
+    int e = errno;
+    (void)!write(report[1], &e, sizeof e);
+    _exit(127);
+  }
+  close(report[1]);
+  int e = 0;
+  ssize_t n;
+  while ((n = read(report[0], &e, sizeof e)) < 0 && errno == EINTR) continue;
+  close(report[0]);
+  if (n == (ssize_t)sizeof e) {
+    waitpid(child, NULL, 0);
+    return e;
+  }
+  *pid = child;
+  return 0;
 }
 
 int qemu_launch(struct qemu_run *run, const char *cmd) {
@@ -129,24 +175,8 @@ int qemu_launch(struct qemu_run *run, const char *cmd) {
   sigaction(SIGPIPE, &ign, &old_pipe);
   sigaction(SIGCHLD, &chld, &old_chld);
 
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, outpipe[1], 1);
-  posix_spawn_file_actions_adddup2(&fa, errpipe[1], 2);
-  posix_spawn_file_actions_adddup2(&fa, qemu_end, QEMU_LOG_CHANNEL_FD);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t def;
-  sigemptyset(&def);
-  sigaddset(&def, SIGINT);
-  sigaddset(&def, SIGTERM);
-  sigaddset(&def, SIGPIPE);
-  posix_spawnattr_setsigdefault(&attr, &def);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
-  pid_t pid;
-  int rc = posix_spawnp(&pid, qemu, &fa, &attr, argv, environ);
-  posix_spawn_file_actions_destroy(&fa);
-  posix_spawnattr_destroy(&attr);
+  pid_t pid = -1;
+  int rc = spawn_qemu(qemu, argv, outpipe[1], errpipe[1], qemu_end, &pid);
   close(errpipe[1]);
   close(outpipe[1]);
   close(qemu_end);

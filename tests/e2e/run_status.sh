@@ -59,14 +59,22 @@ fake qenv 'for a in "$@"; do case "$prev" in -initrd) grep -c "\"K\":\"v 1\"" "$
 [ "$(cat "$WORK/seen")" = 1 ] || fail "-e did not reach the config"
 
 # Ctrl-C stops QEMU and exits 130.
-fake qslow 'echo booting; exec sleep 30' >/dev/null
+fake qslow 'echo booting; echo $$ > '"$WORK"'/qslow.pid; exec sleep 30' >/dev/null
 set +e
 RUNTIMEJS_QEMU=$WORK/qslow "$RTCTL" run >/dev/null 2>"$WORK/err" & pid=$!
 sleep 1; kill -INT $pid; wait $pid; rc=$?
 set -e
 [ $rc = 130 ] || fail "SIGINT -> $rc, want 130"
 if grep -q "kernel's console" "$WORK/err"; then fail "Ctrl-C dumped the kernel's console"; fi
-pgrep -f "$WORK/qslow" >/dev/null && fail "QEMU left running"
+kill -0 "$(cat "$WORK/qslow.pid")" 2>/dev/null && fail "QEMU left running"
+# rtctl killed outright (SIGKILL: no handler runs): QEMU goes too (it asked for SIGTERM on our death).
+rm -f "$WORK/qslow.pid"
+RUNTIMEJS_QEMU=$WORK/qslow "$RTCTL" run >/dev/null 2>&1 & pid=$!
+for _ in $(seq 50); do [ -s "$WORK/qslow.pid" ] && break; sleep 0.1; done
+[ -s "$WORK/qslow.pid" ] || fail "the stand-in QEMU did not start"
+kill -9 $pid; wait $pid 2>/dev/null || true
+for _ in $(seq 20); do kill -0 "$(cat "$WORK/qslow.pid")" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$(cat "$WORK/qslow.pid")" 2>/dev/null && { kill -9 "$(cat "$WORK/qslow.pid")"; fail "QEMU outlived a killed rtctl"; }
 
 # Options that cannot work yet fail loudly.
 [ "$(status "$RTCTL" run -p 8080:80)" = 1 ] || fail "-p"
