@@ -59,6 +59,13 @@ int reg_blob_exists(struct reg_client *c, const char *repo, const struct reg_des
   return rc;
 }
 
+/* A progress bar named by the start of the blob's hex digest. */
+static void blob_progress(const struct reg_client *c, const struct reg_descriptor *d, struct reg_progress *p) {
+  char label[24];
+  snprintf(label, sizeof label, "%.19s", d->digest + 7);
+  reg_progress_start(p, c->o.progress, label, d->size);
+}
+
 /* The upload URL with ?digest= (or &digest= when it has a query already). */
 static char *with_digest(const char *url, const char *digest) {
   return ib_strfmt("%s%sdigest=%s", url, strchr(url, '?') ? "&" : "?", digest);
@@ -144,9 +151,7 @@ int reg_blob_upload(struct reg_client *c, const char *repo, const char *path, co
   char *scope = scope_of(repo, true);
   char *what = ib_strfmt("upload of blob %s", d->digest);
   struct reg_progress progress;
-  char label[24];
-  snprintf(label, sizeof label, "%.19s", d->digest + 7);
-  reg_progress_start(&progress, c->o.progress, label, d->size);
+  blob_progress(c, d, &progress);
   /* A session broken half way (a lost connection mid-body, a registry that forgot it) cannot
    * go on where it was: the registry drops it once offsets disagree. Start a new one. */
   int rc = 0;
@@ -171,9 +176,7 @@ int reg_blob_download(struct reg_client *c, const char *repo, const struct reg_d
   char *scope = scope_of(repo, false);
   char *what = ib_strfmt("blob %s", d->digest);
   struct reg_progress progress;
-  char label[24];
-  snprintf(label, sizeof label, "%.19s", d->digest + 7);
-  reg_progress_start(&progress, c->o.progress, label, d->size);
+  blob_progress(c, d, &progress);
   struct reg_request req;
   reg_request_init(&req, "GET", url, scope, what);
   req.sink = &w;

@@ -95,17 +95,23 @@ int oci_layout_tmp_dir(const struct oci_layout *l, char **dir, struct ib_error *
   return 0;
 }
 
+int oci_layout_tmp_file(const struct oci_layout *l, const char *prefix, char **path, struct ib_error *err) {
+  char *p = ib_strfmt("%s/.tmp/%s.XXXXXX", l->root, prefix);
+  int fd = mkostemp(p, O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    free(p);
+    return ib_fail(err, -e, "%s/.tmp: %s", l->root, strerror(e));
+  }
+  *path = p;
+  return fd;
+}
+
 int oci_blob_writer_begin(const struct oci_layout *l, struct oci_blob_writer *w, struct ib_error *err) {
   memset(w, 0, sizeof *w);
   w->layout = l;
-  w->tmp_path = ib_strfmt("%s/.tmp/blob.XXXXXX", l->root);
-  w->fd = mkostemp(w->tmp_path, O_CLOEXEC);
-  if (w->fd < 0) {
-    int e = errno;
-    free(w->tmp_path);
-    w->tmp_path = NULL;
-    return ib_fail(err, -e, "%s/.tmp: %s", l->root, strerror(e));
-  }
+  w->fd = oci_layout_tmp_file(l, "blob", &w->tmp_path, err);
+  if (w->fd < 0) return w->fd;
   w->hasher = ib_hasher_new();
   return 0;
 }

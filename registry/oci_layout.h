@@ -67,6 +67,9 @@ int oci_layout_adopt_file(const struct oci_layout *l, const char *path, char dig
 /* A fresh folder under ROOT/.tmp for the caller's temporary files (removed by the caller, or
  * by the next garbage collection). */
 int oci_layout_tmp_dir(const struct oci_layout *l, char **dir, struct ib_error *err);
+/* A new temporary file .tmp/PREFIX.XXXXXX (emptied by the garbage collection should its
+ * writer die); returns its open descriptor (close-on-exec) and *path, or a negative code. */
+int oci_layout_tmp_file(const struct oci_layout *l, const char *prefix, char **path, struct ib_error *err);
 
 /* Reads a blob whole, checking its digest (for manifests and configs: small). */
 int oci_layout_read_blob(const struct oci_layout *l, const char *digest, char **data, size_t *len,

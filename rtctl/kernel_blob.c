@@ -1,4 +1,3 @@
-#define _GNU_SOURCE /* mkostemp */
 #include "kernel_blob.h"
 
 #include <dirent.h>
@@ -108,13 +107,6 @@ static int install_elf(const struct oci_layout *l, const char *elf_digest, const
   return rc;
 }
 
-/* A temporary file in the layout's .tmp (emptied by its garbage collection if we are killed). */
-static int make_temp(const struct oci_layout *l, char **tmp, struct ib_error *err) {
-  *tmp = ib_strfmt("%s/.tmp/elf.XXXXXX", l->root);
-  int fd = mkostemp(*tmp, O_CLOEXEC);
-  if (fd < 0) return ib_fail(err, -errno, "%s: %s", *tmp, strerror(errno));
-  return fd;
-}
 
 int kernel_blob_put(const struct oci_layout *l, const char *path, struct kernel_blob *k, struct ib_error *err) {
   memset(k, 0, sizeof *k);
@@ -135,10 +127,10 @@ int kernel_blob_put(const struct oci_layout *l, const char *path, struct kernel_
   bool have = stat(elf, &st) == 0 && (uint64_t)st.st_size == k->elf_size;
   free(elf);
   if (have) return 0;
-  char *tmp;
-  int fd = make_temp(l, &tmp, err);
-  if (fd < 0) rc = fd;
-  else close(fd);
+  char *tmp = NULL;
+  int fd = oci_layout_tmp_file(l, "elf", &tmp, err);
+  if (fd < 0) return fd;
+  close(fd);
   if (rc == 0) rc = ib_copy_file(path, tmp, err);
   /* The copy is checked: the build's kernel file may have changed meanwhile. */
   char got[IB_DIGEST_LEN + 1];
@@ -168,7 +160,7 @@ int kernel_blob_unpacked(const struct oci_layout *l, const char *layer_digest, c
   gzFile in = NULL;
   int out = -1;
   if (rc == 0) {
-    out = make_temp(l, &tmp, err);
+    out = oci_layout_tmp_file(l, "elf", &tmp, err);
     if (out < 0) rc = out;
   }
   if (rc == 0 && !(in = gzopen(blob, "rb"))) rc = ib_fail(err, -errno, "%s: %s", blob, strerror(errno));

@@ -20,21 +20,8 @@ const line = 'x'.repeat(90);
 for (let i = 0; i < $lines; i++) console.log(String(i).padStart(9, '0') + ' ' + line);
 JS
 "$rtctl" build "$work/chatty" >/dev/null
-# The serial fallback: the same QEMU command without the log channel's options.
-cat >"$work/qemu-serial" <<'SH'
-#!/bin/sh
-n=$#
-while [ $n -gt 0 ]; do
-  a=$1; shift; n=$((n - 1))
-  case "$a" in
-    -chardev|-device)
-      case "$1" in socket,id=rtlog*|virtio-serial-pci*|virtserialport*) shift; n=$((n - 1)); continue ;; esac ;;
-  esac
-  set -- "$@" "$a"
-done
-exec qemu-system-x86_64 "$@"
-SH
-chmod +x "$work/qemu-serial"
+# The serial fallback: the same QEMU command without the log channel.
+serial_qemu=$(cd "$(dirname "$0")/../e2e" && pwd)/qemu-without-log-channel
 
 ms() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%.0f", (e - s) / 1e6 }'; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -42,7 +29,7 @@ chan=() serial=()
 for _ in $(seq "$runs"); do
   s=$(date +%s%N); "$rtctl" run chatty >"$work/chan.out" 2>/dev/null; e=$(date +%s%N)
   chan+=("$(ms "$s" "$e")")
-  s=$(date +%s%N); RUNTIMEJS_QEMU=$work/qemu-serial "$rtctl" run -k chatty >/dev/null 2>"$work/serial.out"; e=$(date +%s%N)
+  s=$(date +%s%N); RUNTIMEJS_QEMU=$serial_qemu "$rtctl" run -k chatty >/dev/null 2>"$work/serial.out"; e=$(date +%s%N)
   serial+=("$(ms "$s" "$e")")
 done
 # Both runs must have carried every line.

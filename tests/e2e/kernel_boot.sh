@@ -4,9 +4,7 @@
 # app's npm dependency loads with require(); the raw and ISO disk images (GRUB2, BIOS) boot and
 # print the line too.
 source "$(dirname "$0")/lib.sh"
-KERNEL=${2:?usage: $0 RTCTL KERNEL}
-[ -f "$KERNEL" ] || fail "kernel $KERNEL not built (build the 'kernel' target)"
-export RUNTIMEJS_KERNEL=$KERNEL
+use_kernel "${2:-}"
 cd "$WORK" && "$RTCTL" new app >/dev/null && cd app
 
 set +e

@@ -7,6 +7,12 @@ export HOME=$WORK/home XDG_DATA_HOME=$WORK/data XDG_STATE_HOME=$WORK/state npm_c
 mkdir -p "$HOME"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# use_kernel PATH: boot the kernel the `kernel` target builds; missing, the test fails (not skips).
+use_kernel() {
+  KERNEL=${1:?usage: $0 RTCTL KERNEL}
+  [ -f "$KERNEL" ] || fail "kernel $KERNEL not built (build the 'kernel' target)"
+  export RUNTIMEJS_KERNEL=$KERNEL
+}
 contains() { grep -qF -- "$2" <<<"$1" || fail "expected \"$2\" in: $1"; }
 digest_of() { grep -oE 'sha256:[0-9a-f]{64}' <<<"$1" | tail -n 1; }
 

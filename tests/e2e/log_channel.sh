@@ -10,9 +10,8 @@
 # Other virtio-serial devices and ports do not get in the way; without the device at all rtctl
 # shows the console. isolate.exit(200) comes out as 200.
 source "$(dirname "$0")/lib.sh"
-KERNEL=${2:?usage: $0 RTCTL KERNEL}
-[ -f "$KERNEL" ] || fail "kernel $KERNEL not built (build the 'kernel' target)"
-export RUNTIMEJS_KERNEL=$KERNEL
+NO_CHANNEL_QEMU=$(cd "$(dirname "$0")" && pwd)/qemu-without-log-channel
+use_kernel "${2:-}"
 cd "$WORK" && "$RTCTL" new chatty >/dev/null && cd chatty
 cat > index.js <<'JS'
 console.log('plain', 1, { a: 1 });
@@ -121,22 +120,8 @@ for w in "$(wrapper q-first '-device virtio-serial-pci,id=vsfirst' '')" \
 done
 # No log channel at all (a QEMU without the device): rtctl says so and shows the console,
 # where the kernel then prints the app's lines.
-cat > "$WORK/q-none" <<'EOF2'
-#!/bin/sh
-n=$#
-while [ $n -gt 0 ]; do
-  a=$1; shift; n=$((n - 1))
-  case "$a" in
-    -chardev|-device)
-      case "$1" in socket,id=rtlog*|virtio-serial-pci*|virtserialport*) shift; n=$((n - 1)); continue ;; esac ;;
-  esac
-  set -- "$@" "$a"
-done
-exec qemu-system-x86_64 "$@"
-EOF2
-chmod +x "$WORK/q-none"
 set +e
-RUNTIMEJS_QEMU=$WORK/q-none timeout 120 "$RTCTL" run >"$WORK/out" 2>"$WORK/err"; rc=$?
+RUNTIMEJS_QEMU=$NO_CHANNEL_QEMU timeout 120 "$RTCTL" run >"$WORK/out" 2>"$WORK/err"; rc=$?
 set -e
 [ $rc = 0 ] || fail "no channel: exit $rc: $(cat "$WORK/err")"
 contains "$(cat "$WORK/err")" "rtctl: run: the guest found no log channel: showing its console"

@@ -8,9 +8,7 @@
 # - that disk boots in QEMU (BIOS, TCG) and prints the app's line.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/registry_lib.sh"
-KERNEL=${2:?usage: $0 RTCTL KERNEL}
-[ -f "$KERNEL" ] || fail "kernel $KERNEL not built (build the 'kernel' target)"
-export RUNTIMEJS_KERNEL=$KERNEL
+use_kernel "${2:-}"
 start_registry reg
 new_store a
 cd "$WORK" && "$RTCTL" new hello >/dev/null

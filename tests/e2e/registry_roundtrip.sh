@@ -15,9 +15,7 @@
 # - `rtctl run REGISTRY/REPO:TAG` in a fresh store pulls on demand and boots the app (real kernel).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/registry_lib.sh"
-KERNEL=${2:?usage: $0 RTCTL KERNEL}
-[ -f "$KERNEL" ] || fail "kernel $KERNEL not built (build the 'kernel' target)"
-export RUNTIMEJS_KERNEL=$KERNEL
+use_kernel "${2:-}"
 start_registry reg
 
 new_store a

@@ -74,6 +74,9 @@ cut_done = False  # --cut-upload-once has cut its request
 cut_lock = threading.Lock()
 
 
+UNAUTHORIZED = b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}'
+
+
 def log(line):
     with log_lock:
         with open(args.log, 'a') as f:
@@ -143,6 +146,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.sent_up += len(data)
         return data
 
+    def answer(self, status, body, headers=()):
+        """Answers the request itself (a JSON body, none for HEAD) and drains what it sent."""
+        self.send_response_only(status)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        if self.command != 'HEAD':  # a HEAD answer has headers only
+            self.wfile.write(body)
+        self.drain_body()
+
     def bearer_gate(self):
         """With --bearer: answers token requests and 401s; True when the request may go on."""
         url = urllib.parse.urlsplit(self.path)
@@ -162,18 +177,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                 tokens[token] |= {(parts[1], a) for a in parts[2].split(',')}
                 with open(args.tokens_file, 'a') as f:
                     f.write(token + '\n')
-                body = json.dumps({'token': token, 'access_token': token, 'expires_in': 300}).encode()
-                self.send_response_only(200)
-                self.send_header('Content-Type', 'application/json')
+                self.answer(200, json.dumps({'token': token, 'access_token': token, 'expires_in': 300}).encode())
             else:
-                body = b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}'
-                self.send_response_only(401)
-                self.send_header('WWW-Authenticate', 'Basic realm="e2e-token"')
-            self.send_header('Content-Length', str(len(body)))
-            self.end_headers()
-            if self.command != 'HEAD':  # a HEAD answer has headers only
-                self.wfile.write(body)
-            self.drain_body()
+                self.answer(401, UNAUTHORIZED, [('WWW-Authenticate', 'Basic realm="e2e-token"')])
             self.log('TOKEN %s %d' % (scopes, 200 if ok else 401))
             return False
         m = re.match(r'^/v2/(.+?)/(blobs|manifests|tags)/', url.path)
@@ -191,16 +197,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if need:
             repo = m.group(1)
             challenge += ',scope="repository:%s:%s"' % (repo, 'pull' if len(need) == 1 else 'pull,push')
-        body = b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}'
-        self.send_response_only(401)
-        self.send_header('WWW-Authenticate', challenge)
-        self.send_header('Content-Type', 'application/json')
-        self.send_header('Content-Length', str(len(body)))
-        self.end_headers()
-        if self.command != 'HEAD':  # a HEAD answer has headers only
-            self.wfile.write(body)
-        self.drain_body()
-        self.log('%s %s 401 0 %d' % (self.command, self.path, len(body)))
+        self.answer(401, UNAUTHORIZED, [('WWW-Authenticate', challenge)])
+        self.log('%s %s 401 0 %d' % (self.command, self.path, len(UNAUTHORIZED)))
         return False
 
     def challenge_gate(self):
@@ -209,19 +207,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         m = blob_path(self)
         if url.path != '/token' and not m:
             return True
-        body = b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}'
-        self.send_response_only(401)
+        challenge = [('WWW-Authenticate', 'Bearer realm="http://%s/token",service="foreign",scope="repository:%s:pull"'
+                      % (self.headers.get('Host'), m.group(1)))] if m else []
+        self.answer(401, UNAUTHORIZED, challenge)
         if m:
-            self.send_header('WWW-Authenticate', 'Bearer realm="http://%s/token",service="foreign",scope="repository:%s:pull"'
-                             % (self.headers.get('Host'), m.group(1)))
-        self.send_header('Content-Type', 'application/json')
-        self.send_header('Content-Length', str(len(body)))
-        self.end_headers()
-        if self.command != 'HEAD':
-            self.wfile.write(body)
-        self.drain_body()
-        if m:
-            self.log('%s %s 401 0 %d CHALLENGED' % (self.command, self.path, len(body)))
+            self.log('%s %s 401 0 %d CHALLENGED' % (self.command, self.path, len(UNAUTHORIZED)))
         else:
             scopes = ' '.join(urllib.parse.parse_qs(url.query).get('scope', [])) or '-'
             self.log('TOKEN %s 401' % scopes)
@@ -250,14 +240,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 seen.add(key)
             if first:
                 body = b'{"errors":[{"code":"UNAVAILABLE","message":"injected transient failure"}]}'
-                self.send_response_only(503)
-                self.send_header('Retry-After', '0')
-                self.send_header('Content-Type', 'application/json')
-                self.send_header('Content-Length', str(len(body)))
-                self.end_headers()
-                if self.command != 'HEAD':  # a HEAD answer has headers only
-                    self.wfile.write(body)
-                self.drain_body()
+                self.answer(503, body, [('Retry-After', '0')])
                 self.log('%s %s 503 0 %d INJECTED' % (self.command, self.path, len(body)))
                 return
         if args.redirect_blobs and blob_path(self):
