@@ -191,32 +191,6 @@ int oci_layout_put_buffer(const struct oci_layout *l, const void *data, size_t l
   return rc;
 }
 
-int oci_layout_put_file(const struct oci_layout *l, const char *path, char digest[IB_DIGEST_LEN + 1], uint64_t *size,
-                        struct ib_error *err) {
-  uint64_t n;
-  int rc = ib_digest_file(path, digest, &n, err);
-  if (rc < 0) return rc;
-  if (size) *size = n;
-  if (oci_layout_has_blob(l, digest, n)) return 0;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ib_fail(err, -errno, "%s: %s", path, strerror(errno));
-  struct oci_blob_writer w;
-  rc = oci_blob_writer_begin(l, &w, err);
-  char buf[1 << 16];
-  while (rc == 0) {
-    ssize_t got = read(fd, buf, sizeof buf);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) rc = ib_fail(err, -errno, "%s: %s", path, strerror(errno));
-    if (got <= 0) break;
-    rc = oci_blob_writer_write(&w, buf, (size_t)got, err);
-  }
-  close(fd);
-  /* The file changing while copied shows as a digest mismatch: nothing half-stored. */
-  if (rc == 0) return oci_blob_writer_commit(&w, digest, (int64_t)n, NULL, err);
-  oci_blob_writer_abort(&w);
-  return rc;
-}
-
 int oci_layout_adopt_file(const struct oci_layout *l, const char *path, char digest[IB_DIGEST_LEN + 1],
                           uint64_t *size, struct ib_error *err) {
   uint64_t n;

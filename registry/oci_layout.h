@@ -57,9 +57,6 @@ void oci_blob_writer_abort(struct oci_blob_writer *w);
 
 int oci_layout_put_buffer(const struct oci_layout *l, const void *data, size_t len, char digest[IB_DIGEST_LEN + 1],
                           struct ib_error *err);
-/* Copies a file in (nothing is copied when the blob is there already). */
-int oci_layout_put_file(const struct oci_layout *l, const char *path, char digest[IB_DIGEST_LEN + 1], uint64_t *size,
-                        struct ib_error *err);
 /* Moves a file of the caller's, on the layout's file system (e.g. under oci_layout_tmp_dir),
  * into blobs/. */
 int oci_layout_adopt_file(const struct oci_layout *l, const char *path, char digest[IB_DIGEST_LEN + 1],

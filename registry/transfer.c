@@ -89,11 +89,8 @@ int reg_pull(struct reg_client *c, const struct oci_layout *l, const char *repo,
   struct reg_manifest m;
   rc = reg_manifest_parse(text, len, &m, err);
   if (rc == 0) {
-    const struct reg_descriptor *blobs[1 + m.layer_count];
-    blobs[0] = &m.config;
-    for (size_t i = 0; i < m.layer_count; i++) blobs[i + 1] = &m.layers[i];
     for (size_t i = 0; rc == 0 && i <= m.layer_count; i++) {
-      const struct reg_descriptor *d = blobs[i];
+      const struct reg_descriptor *d = i == 0 ? &m.config : &m.layers[i - 1];
       bool have = oci_layout_has_blob(l, d->digest, d->size);
       if (!have) rc = reg_blob_download(c, repo, d, l, err);
       if (rc == 0 && report) {
