@@ -159,7 +159,7 @@ int image_resolve_pull(const char *arg, FILE *report, bool insecure, struct stor
   } else {
     rc = store_lookup(arg, img, err);
   }
-  if (rc == 0) rc = store_check_kernel(img, err);
+  if (rc == 0) rc = store_kernel_ready(img, err);
   if (rc < 0) store_image_free(img);
   return rc;
 }

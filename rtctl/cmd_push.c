@@ -13,15 +13,17 @@
 static const char usage[] =
     "rtctl push [--insecure] [--as containerdisk] [--chunk-size BYTES] NAME[:TAG] REGISTRY/REPO[:TAG]";
 
-/* The manifest to push: the image's own, or its containerDisk built into the store's layout
- * (as unreferenced blobs: the next garbage collection removes them). */
-static int source_manifest(const struct store_image *img, bool containerdisk, const struct oci_layout *l,
+/* The manifest to push: the image's own, or its containerDisk (whose disk boots the kernel
+ * ELF) built into the store's layout (as unreferenced blobs: the next garbage collection
+ * removes them). */
+static int source_manifest(struct store_image *img, bool containerdisk, const struct oci_layout *l,
                            char digest[IB_DIGEST_LEN + 1], struct ib_error *err) {
   if (!containerdisk) {
     memcpy(digest, img->digest, IB_DIGEST_LEN + 1);
     return 0;
   }
-  return containerdisk_build(img, l, digest, err);
+  int rc = store_kernel_ready(img, err);
+  return rc < 0 ? rc : containerdisk_build(img, l, digest, err);
 }
 
 int cmd_push(int argc, char **argv) {

@@ -178,6 +178,7 @@ int store_commit(struct store_txn *txn, const char *name, const char *version, c
     out->config_path = oci_layout_blob_path(l, config_digest);
     out->kernel_path = ib_xstrdup(kernel_path);
     memcpy(out->kernel_digest, kb.elf_digest, sizeof out->kernel_digest);
+    memcpy(out->kernel_layer_digest, kb.layer_digest, sizeof out->kernel_layer_digest);
     out->kernel_size = kb.elf_size;
     out->kernel_layer_size = kb.layer_size;
     out->initrd_size = initrd_size;
@@ -220,11 +221,11 @@ static int image_from_manifest(const struct oci_layout *l, const char *ref, cons
     if (!oci_layout_has_blob(l, blobs[i]->digest, blobs[i]->size))
       rc = ib_fail(err, -ENOENT, "%s: blob %s is missing from the store (pull or build it again)", ref,
                    blobs[i]->digest);
-  if (rc == 0) rc = kernel_blob_unpacked(l, k->digest, elf_digest, &img->kernel_path, &img->kernel_size, err);
   if (rc == 0) {
     img->config_path = oci_layout_blob_path(l, m.config.digest);
     img->initrd_path = oci_layout_blob_path(l, r->digest);
     snprintf(img->kernel_digest, sizeof img->kernel_digest, "%s", elf_digest);
+    memcpy(img->kernel_layer_digest, k->digest, sizeof img->kernel_layer_digest);
     img->kernel_layer_size = k->size;
     img->initrd_size = r->size;
     img->config_size = m.config.size;
@@ -276,7 +277,15 @@ int store_lookup(const char *ref_text, struct store_image *out, struct ib_error 
   return rc;
 }
 
-int store_check_kernel(const struct store_image *img, struct ib_error *err) {
+int store_kernel_ready(struct store_image *img, struct ib_error *err) {
+  if (!img->kernel_path) { /* a lookup: the ELF comes from the layer */
+    struct oci_layout l;
+    int rc = store_open(&l, err);
+    if (rc == 0) rc = kernel_blob_unpacked(&l, img->kernel_layer_digest, img->kernel_digest, &img->kernel_path,
+                                          &img->kernel_size, err);
+    oci_layout_close(&l);
+    return rc;
+  }
   struct stat st;
   if (stat(img->kernel_path, &st) != 0)
     return ib_fail(err, -ENOENT, "kernel of %s: %s: %s", img->ref, img->kernel_path, strerror(errno));

@@ -21,8 +21,10 @@ struct store_image {
   char digest[IB_DIGEST_LEN + 1];
   char *initrd_path; /* the blobs in the store */
   char *config_path;
-  char *kernel_path; /* the unpacked kernel, or after a build the kernel file it was copied from */
-  char kernel_digest[IB_DIGEST_LEN + 1];
+  char *kernel_path; /* after store_kernel_ready: the unpacked kernel, or after a build the
+                        kernel file it was copied from; NULL before */
+  char kernel_digest[IB_DIGEST_LEN + 1];       /* the ELF's */
+  char kernel_layer_digest[IB_DIGEST_LEN + 1]; /* its compressed layer */
   uint64_t kernel_size, initrd_size, config_size; /* kernel_size: the ELF's */
   uint64_t kernel_layer_size;                      /* the kernel's compressed layer */
   char *created;     /* the org.opencontainers.image.created annotation, or NULL */
@@ -52,8 +54,10 @@ void store_abort(struct store_txn *txn);
  * -ENOENT when the store does not have it. */
 int store_lookup(const char *ref, struct store_image *out, struct ib_error *err);
 
-/* Checks that the image's kernel is still there, whole. */
-int store_check_kernel(const struct store_image *img, struct ib_error *err);
+/* Makes sure the image's kernel ELF is on disk, whole, for QEMU or a disk image: unpacked
+ * from its layer when missing (after a pull), or the build's file unchanged. Sets
+ * kernel_path and kernel_size. Lookups leave it to those who boot the kernel. */
+int store_kernel_ready(struct store_image *img, struct ib_error *err);
 
 void store_image_free(struct store_image *img);
 
